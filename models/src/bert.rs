@@ -10,6 +10,7 @@ use candle_core::quantized::{GgmlDType, QMatMul, QTensor};
 use candle_core::{D, DType, Device, Module, Tensor};
 
 use crate::error::{ModelError, Result};
+use crate::qmatmul::Q4Matrix;
 
 /// Encoder hyperparameters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -30,7 +31,7 @@ pub trait WeightSource {
     /// A dense tensor, dequantized to f32 if needed.
     fn tensor(&mut self, name: &str) -> Result<Tensor>;
     /// A weight matrix for `x · Wᵀ`, kept quantized where it is quantized.
-    fn matmul(&mut self, name: &str) -> Result<QMatMul>;
+    fn linear(&mut self, name: &str) -> Result<LinearWeight>;
     /// The word-embedding table, kept quantized where it is quantized.
     fn embedding(&mut self, name: &str) -> Result<EmbeddingTable>;
 }
@@ -95,21 +96,31 @@ fn dequantize_q4_0_row(row: &[u8], out: &mut [f32]) {
     }
 }
 
+/// A linear layer's weights: Q4_0 blocks, or a dense matrix.
+pub enum LinearWeight {
+    Q4_0(Q4Matrix),
+    Dense(QMatMul),
+}
+
 struct Linear {
-    weight: QMatMul,
+    weight: LinearWeight,
     bias: Tensor,
 }
 
 impl Linear {
     fn load(source: &mut dyn WeightSource, prefix: &str) -> Result<Self> {
         Ok(Self {
-            weight: source.matmul(&format!("{prefix}.weight"))?,
+            weight: source.linear(&format!("{prefix}.weight"))?,
             bias: source.tensor(&format!("{prefix}.bias"))?,
         })
     }
 
     fn forward(&self, x: &Tensor) -> Result<Tensor> {
-        Ok(self.weight.forward(x)?.broadcast_add(&self.bias)?)
+        let y = match &self.weight {
+            LinearWeight::Q4_0(w) => w.forward(x)?,
+            LinearWeight::Dense(w) => w.forward(x)?,
+        };
+        Ok(y.broadcast_add(&self.bias)?)
     }
 }
 

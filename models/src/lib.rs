@@ -12,6 +12,7 @@ mod embedder;
 pub mod error;
 pub mod import;
 pub mod packed;
+mod qmatmul;
 pub mod source;
 mod spm;
 pub mod threads;

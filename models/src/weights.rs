@@ -5,11 +5,12 @@ use std::fs::File;
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
-use candle_core::quantized::{QMatMul, gguf_file};
+use candle_core::quantized::{GgmlDType, QMatMul, gguf_file};
 use candle_core::{DType, Device, Tensor};
 use candle_nn::VarBuilder;
 
-use crate::bert::{EmbeddingTable, WeightSource};
+use crate::bert::{EmbeddingTable, LinearWeight, WeightSource};
+use crate::qmatmul::Q4Matrix;
 use crate::error::{ModelError, Result};
 
 /// Tensors read from a GGUF file written by `gip model import`.
@@ -75,8 +76,13 @@ impl WeightSource for GgufWeights {
         Ok(self.qtensor(name)?.dequantize(&Device::Cpu)?)
     }
 
-    fn matmul(&mut self, name: &str) -> Result<QMatMul> {
-        Ok(QMatMul::from_qtensor(self.qtensor(name)?)?)
+    fn linear(&mut self, name: &str) -> Result<LinearWeight> {
+        let q = self.qtensor(name)?;
+        if q.dtype() == GgmlDType::Q4_0 {
+            let (rows, cols) = q.shape().dims2()?;
+            return Ok(LinearWeight::Q4_0(Q4Matrix::from_bytes(&q.data()?, rows, cols)?));
+        }
+        Ok(LinearWeight::Dense(QMatMul::from_qtensor(q)?))
     }
 
     fn embedding(&mut self, name: &str) -> Result<EmbeddingTable> {
@@ -120,8 +126,8 @@ impl WeightSource for SafetensorsWeights {
         Ok(self.vb.get_unchecked_dtype(&full, DType::F32)?.to_dtype(DType::F32)?)
     }
 
-    fn matmul(&mut self, name: &str) -> Result<QMatMul> {
-        Ok(QMatMul::Tensor(self.tensor(name)?))
+    fn linear(&mut self, name: &str) -> Result<LinearWeight> {
+        Ok(LinearWeight::Dense(QMatMul::Tensor(self.tensor(name)?)))
     }
 
     fn embedding(&mut self, name: &str) -> Result<EmbeddingTable> {

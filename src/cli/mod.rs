@@ -1,6 +1,10 @@
 //! Command-line interface: parses arguments and calls into the crates.
 
+mod analyze;
+mod eval;
+mod index;
 mod model;
+mod serve;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -31,6 +35,17 @@ enum Command {
     /// Import, inspect and run the embedding model.
     #[command(subcommand)]
     Model(model::ModelCommand),
+    /// Validate, embed and store project records (JSON Lines or CSV).
+    Index(index::IndexArgs),
+    /// Delete records by id from the index.
+    Delete(index::DeleteArgs),
+    /// Serve the search API and the search page.
+    Serve(serve::ServeArgs),
+    /// Show each keyword-analysis stage for a text.
+    Analyze(analyze::AnalyzeArgs),
+    /// Relevance evaluation: import sets, run them, report.
+    #[command(subcommand)]
+    Eval(eval::EvalCommand),
 }
 
 pub fn run() -> ExitCode {
@@ -40,6 +55,11 @@ pub fn run() -> ExitCode {
 
     let result = match &cli.command {
         Command::Model(cmd) => model::run(&cli, cmd),
+        Command::Index(args) => index::run_index(&cli, args),
+        Command::Delete(args) => index::run_delete(&cli, args),
+        Command::Serve(args) => serve::run(&cli, args),
+        Command::Analyze(args) => analyze::run(args),
+        Command::Eval(cmd) => eval::run(&cli, cmd),
     };
     match result {
         Ok(code) => code,
@@ -52,11 +72,15 @@ pub fn run() -> ExitCode {
 
 fn init_tracing() {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_env("GIP_LOG").unwrap_or_else(|_| EnvFilter::new("warn"));
+    let filter = EnvFilter::try_from_env("GIP_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
     let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
 }
 
 impl Cli {
+    pub fn home(&self) -> PathBuf {
+        self.home.clone().unwrap_or_else(gip_models::source::default_home)
+    }
+
     pub fn locator(&self) -> gip_models::ModelLocator {
         gip_models::ModelLocator::new(self.model_dir.clone(), self.home.clone())
     }

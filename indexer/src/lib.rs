@@ -1,0 +1,16 @@
+//! The indexer: how member-state records become searchable.
+//!
+//! [`pipeline::index_records`] validates nothing itself (that is
+//! `gip-records`); it skips records whose content hash is already stored,
+//! analyses and embeds the rest, and writes dense vector, BM25 sparse vector
+//! and payload to a [`store::Store`].
+
+pub mod document;
+pub mod error;
+pub mod filter;
+pub mod pipeline;
+pub mod store;
+
+pub use error::{IndexError, Result};
+pub use filter::SearchFilter;
+pub use store::{EmbeddedStore, Hit, Store, StoreQuery};

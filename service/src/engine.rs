@@ -1,0 +1,394 @@
+//! The search itself, shared by the HTTP service and the evaluation
+//! harness: question understanding, query embedding, retrieval from the
+//! store, ranks, highlights and facets.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+use std::time::Instant;
+
+use gip_analysis::{Analyzer, Bm25, Lang};
+use gip_indexer::document::keys;
+use gip_indexer::store::{FusionMethod, Hit, StoreQuery};
+use gip_indexer::{SearchFilter, Store};
+use gip_models::{TextEmbedder, TextKind};
+use gip_understanding::Interpretation;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use crate::highlight;
+
+/// Retrieval mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    Hybrid,
+    Semantic,
+    Keyword,
+}
+
+impl Mode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Hybrid => "hybrid",
+            Self::Semantic => "semantic",
+            Self::Keyword => "keyword",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "hybrid" => Some(Self::Hybrid),
+            "semantic" => Some(Self::Semantic),
+            "keyword" => Some(Self::Keyword),
+            _ => None,
+        }
+    }
+}
+
+/// A validated search request.
+#[derive(Debug, Clone)]
+pub struct SearchRequest {
+    pub q: String,
+    pub mode: Mode,
+    pub filter: SearchFilter,
+    pub limit: usize,
+    pub offset: usize,
+    pub understand: bool,
+}
+
+/// Ranking settings.
+#[derive(Debug, Clone)]
+pub struct EngineConfig {
+    pub fusion: FusionMethod,
+    /// Weights of the dense and keyword lists in RRF.
+    pub rrf_weights: Option<(f32, f32)>,
+    pub rrf_k: usize,
+    /// Candidates each list contributes to fusion.
+    pub prefetch_limit: usize,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        Self { fusion: FusionMethod::Rrf, rrf_weights: None, rrf_k: 60, prefetch_limit: 100 }
+    }
+}
+
+/// Where each list placed a hit (1-based), for "why it ranked".
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Ranks {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dense: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub keyword: Option<usize>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchHit {
+    pub id: String,
+    pub score: f32,
+    pub record: Value,
+    pub sector_label: Option<Label>,
+    pub highlights: Vec<highlight::Highlight>,
+    pub ranks: Ranks,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Label {
+    pub ar: String,
+    pub en: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FacetCount {
+    pub value: String,
+    pub count: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<Label>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Facets {
+    pub country: Vec<FacetCount>,
+    pub sector: Vec<FacetCount>,
+    pub status: Vec<FacetCount>,
+}
+
+/// Time per stage, in milliseconds.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Timings {
+    pub understand_ms: f64,
+    pub embed_ms: f64,
+    pub retrieve_ms: f64,
+    pub facets_ms: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchResponse {
+    pub mode: Mode,
+    /// Records that pass the filters (keyword mode: that also match a query term).
+    pub total: usize,
+    pub offset: usize,
+    pub limit: usize,
+    pub hits: Vec<SearchHit>,
+    pub facets: Facets,
+    pub interpretation: Option<Interpretation>,
+    pub applied_filters: Value,
+    pub timings: Timings,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error(transparent)]
+    Index(#[from] gip_indexer::IndexError),
+    #[error(transparent)]
+    Model(#[from] gip_models::ModelError),
+}
+
+/// The search engine over one store.
+pub struct SearchEngine {
+    pub store: Arc<dyn Store>,
+    pub embedder: Arc<dyn TextEmbedder>,
+    pub analyzer: Analyzer,
+    pub config: EngineConfig,
+}
+
+fn label(code: &str) -> Option<Label> {
+    gip_understanding::isic::division_of(code).map(|d| Label { ar: d.ar.to_string(), en: d.en.to_string() })
+}
+
+fn merge_filters(explicit: &SearchFilter, interp: &Interpretation) -> SearchFilter {
+    let f = &interp.filters;
+    let mut merged = explicit.clone();
+    if merged.countries.is_empty() {
+        merged.countries = f.countries.clone();
+    }
+    if merged.isic.is_empty() {
+        merged.isic = f.isic.clone();
+    }
+    if merged.statuses.is_empty() {
+        merged.statuses = f.statuses.clone();
+    }
+    if merged.investment_usd_min.is_none() && merged.investment_usd_max.is_none() {
+        merged.investment_usd_min = f.investment_usd_min;
+        merged.investment_usd_max = f.investment_usd_max;
+    }
+    if merged.year_from.is_none() && merged.year_to.is_none() {
+        merged.year_from = f.year_from;
+        merged.year_to = f.year_to;
+    }
+    merged
+}
+
+fn filter_json(filter: &SearchFilter) -> Value {
+    json!({
+        "countries": filter.countries,
+        "isic": filter.isic,
+        "statuses": filter.statuses,
+        "investment_usd_min": filter.investment_usd_min,
+        "investment_usd_max": filter.investment_usd_max,
+        "year_from": filter.year_from,
+        "year_to": filter.year_to,
+    })
+}
+
+impl SearchEngine {
+    /// Runs one search. `access` restricts what may be read and is ANDed
+    /// with the request's filters on every read (hits, facets, totals).
+    pub fn search(&self, request: &SearchRequest, access: &SearchFilter) -> Result<SearchResponse, EngineError> {
+        let _span = tracing::info_span!("search", mode = request.mode.as_str()).entered();
+        let mut timings = Timings::default();
+
+        // 1. Question understanding.
+        let started = Instant::now();
+        let interpretation = request.understand.then(|| gip_understanding::parse(&request.q));
+        let mut filter = match &interpretation {
+            Some(interp) => merge_filters(&request.filter, interp),
+            None => request.filter.clone(),
+        };
+        filter.visibility = access.visibility.clone();
+        filter.national_countries = access.national_countries.clone();
+        let (dense_text, keyword_text) = match &interpretation {
+            Some(interp) => {
+                // Places narrow the keyword query instead of filtering: record
+                // city names are free text, so a hard filter would miss spellings.
+                let places: Vec<&str> = interp
+                    .spans
+                    .iter()
+                    .filter(|s| s.kind == "city" || s.kind == "zone")
+                    .map(|s| s.text.as_str())
+                    .collect();
+                let remaining = interp.text.trim();
+                let dense = if remaining.is_empty() { request.q.clone() } else { remaining.to_string() };
+                let keyword = [remaining].into_iter().chain(places).collect::<Vec<_>>().join(" ");
+                (dense, keyword)
+            }
+            None => (request.q.clone(), request.q.clone()),
+        };
+        timings.understand_ms = ms(started);
+
+        // 2. Query vectors.
+        let started = Instant::now();
+        let terms = self.analyzer.analyze(&keyword_text, Lang::Auto);
+        let sparse = Bm25::default().query(&terms);
+        let dense = match request.mode {
+            Mode::Keyword => None,
+            _ => Some(self.embed_query(&dense_text)?),
+        };
+        timings.embed_ms = ms(started);
+
+        // 3. Retrieval and the ranks of each list.
+        let started = Instant::now();
+        let window = request.offset + request.limit;
+        let prefetch = self.config.prefetch_limit.max(window);
+        let (hits, ranks, total) = match (request.mode, dense) {
+            (Mode::Keyword, _) | (Mode::Hybrid, None) | (Mode::Semantic, None) => {
+                if sparse.is_empty() {
+                    (vec![], HashMap::new(), 0)
+                } else {
+                    let all = self.store.query(&StoreQuery::Sparse(sparse), &filter, 1000.max(window), 0)?;
+                    let total = all.len();
+                    let ranks = rank_map(&all, RankKind::Keyword);
+                    (page(all, request.offset, request.limit), ranks, total)
+                }
+            }
+            (Mode::Semantic, Some(dense)) => {
+                let hits = self.store.query(&StoreQuery::Dense(dense), &filter, request.limit, request.offset)?;
+                let mut ranks = HashMap::new();
+                for (i, hit) in hits.iter().enumerate() {
+                    ranks.insert(hit.id.clone(), Ranks { dense: Some(request.offset + i + 1), keyword: None });
+                }
+                (hits, ranks, self.store.count(&filter)?)
+            }
+            (Mode::Hybrid, Some(dense)) => {
+                let dense_list = self.store.query(&StoreQuery::Dense(dense.clone()), &filter, prefetch, 0)?;
+                let mut ranks = rank_map(&dense_list, RankKind::Dense);
+                let hits = if sparse.is_empty() {
+                    page(dense_list, request.offset, request.limit)
+                } else {
+                    let keyword_list = self.store.query(&StoreQuery::Sparse(sparse.clone()), &filter, prefetch, 0)?;
+                    for (id, r) in rank_map(&keyword_list, RankKind::Keyword) {
+                        ranks.entry(id).or_default().keyword = r.keyword;
+                    }
+                    let query = StoreQuery::Hybrid {
+                        dense,
+                        sparse,
+                        fusion: self.config.fusion,
+                        weights: self.config.rrf_weights,
+                        rrf_k: self.config.rrf_k,
+                        prefetch_limit: prefetch,
+                    };
+                    self.store.query(&query, &filter, request.limit, request.offset)?
+                };
+                (hits, ranks, self.store.count(&filter)?)
+            }
+        };
+        timings.retrieve_ms = ms(started);
+
+        // 4. Facets over the same filtered set.
+        let started = Instant::now();
+        let facets = self.facets(&filter)?;
+        timings.facets_ms = ms(started);
+
+        let query_terms: HashSet<String> = terms.into_iter().map(|t| t.term).collect();
+        let hits = hits
+            .into_iter()
+            .map(|hit| self.to_search_hit(hit, &ranks, &query_terms))
+            .collect();
+
+        Ok(SearchResponse {
+            mode: request.mode,
+            total,
+            offset: request.offset,
+            limit: request.limit,
+            hits,
+            facets,
+            interpretation,
+            applied_filters: filter_json(&filter),
+            timings,
+        })
+    }
+
+    fn embed_query(&self, text: &str) -> Result<Vec<f32>, EngineError> {
+        let _span = tracing::debug_span!("embed_query").entered();
+        let mut vectors = self.embedder.embed(&[text], TextKind::Query)?;
+        Ok(vectors.pop().unwrap_or_default())
+    }
+
+    fn facets(&self, filter: &SearchFilter) -> Result<Facets, EngineError> {
+        let counts = |key: &str| -> Result<Vec<(String, usize)>, EngineError> { Ok(self.store.facet(key, filter, 100)?) };
+        let plain = |v: Vec<(String, usize)>| v.into_iter().map(|(value, count)| FacetCount { value, count, label: None }).collect();
+        Ok(Facets {
+            country: plain(counts(keys::COUNTRY)?),
+            sector: counts(keys::ISIC_DIVISION)?
+                .into_iter()
+                .map(|(value, count)| FacetCount { label: label(&value), value, count })
+                .collect(),
+            status: plain(counts(keys::STATUS)?),
+        })
+    }
+
+    fn to_search_hit(&self, hit: Hit, ranks: &HashMap<String, Ranks>, terms: &HashSet<String>) -> SearchHit {
+        let record = hit.payload.get("record").cloned().unwrap_or(Value::Null);
+        let division = hit.payload.get(keys::ISIC_DIVISION).and_then(Value::as_str).unwrap_or_default();
+        let mut record_out = record.clone();
+        if let Some(obj) = record_out.as_object_mut() {
+            obj.insert(keys::INVESTMENT_USD.into(), hit.payload.get(keys::INVESTMENT_USD).cloned().unwrap_or(Value::Null));
+        }
+        SearchHit {
+            highlights: highlight::highlights(&record, &self.analyzer, terms),
+            sector_label: label(division),
+            ranks: ranks.get(&hit.id).cloned().unwrap_or_default(),
+            id: hit.id,
+            score: hit.score,
+            record: record_out,
+        }
+    }
+
+    /// A record by id, if `access` may read it.
+    pub fn get(&self, id: &str, access: &SearchFilter) -> Result<Option<SearchHit>, EngineError> {
+        let hits = self.store.get(&[id.to_string()], access)?;
+        Ok(hits.into_iter().next().map(|h| self.to_search_hit(h, &HashMap::new(), &HashSet::new())))
+    }
+
+    /// Records nearest to `id` by meaning, excluding itself; `None` when `id`
+    /// is not readable.
+    pub fn similar(&self, id: &str, access: &SearchFilter, limit: usize) -> Result<Option<Vec<SearchHit>>, EngineError> {
+        if self.store.get(&[id.to_string()], access)?.is_empty() {
+            return Ok(None);
+        }
+        let Some(vector) = self.store.dense_vector(id)? else {
+            return Ok(None);
+        };
+        let mut filter = access.clone();
+        filter.exclude_ids = vec![id.to_string()];
+        let hits = self.store.query(&StoreQuery::Dense(vector), &filter, limit, 0)?;
+        let ranks = rank_map(&hits, RankKind::Dense);
+        Ok(Some(hits.into_iter().map(|h| self.to_search_hit(h, &ranks, &HashSet::new())).collect()))
+    }
+}
+
+enum RankKind {
+    Dense,
+    Keyword,
+}
+
+fn rank_map(hits: &[Hit], kind: RankKind) -> HashMap<String, Ranks> {
+    hits.iter()
+        .enumerate()
+        .map(|(i, h)| {
+            let ranks = match kind {
+                RankKind::Dense => Ranks { dense: Some(i + 1), keyword: None },
+                RankKind::Keyword => Ranks { dense: None, keyword: Some(i + 1) },
+            };
+            (h.id.clone(), ranks)
+        })
+        .collect()
+}
+
+fn page(hits: Vec<Hit>, offset: usize, limit: usize) -> Vec<Hit> {
+    hits.into_iter().skip(offset).take(limit).collect()
+}
+
+fn ms(started: Instant) -> f64 {
+    started.elapsed().as_secs_f64() * 1000.0
+}

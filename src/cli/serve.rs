@@ -1,0 +1,73 @@
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use clap::Args;
+use gip_analysis::{Analyzer, AnalyzerConfig};
+use gip_indexer::store::FusionMethod;
+use gip_service::{EngineConfig, SearchEngine, ServeConfig};
+
+use super::Cli;
+use super::index::{StoreArgs, open_store};
+
+#[derive(Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    store: StoreArgs,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080", env = "GIP_LISTEN")]
+    listen: SocketAddr,
+    /// Browser origins allowed to call the API (CORS), comma-separated.
+    #[arg(long, value_delimiter = ',', env = "GIP_CORS_ORIGINS")]
+    cors_origin: Vec<String>,
+    /// Log the question text of each search.
+    #[arg(long, env = "GIP_LOG_QUERIES")]
+    log_queries: bool,
+    /// Request timeout in seconds.
+    #[arg(long, default_value_t = 30)]
+    timeout_secs: u64,
+    /// Fusion of dense and keyword results in hybrid mode: rrf or dbsf.
+    #[arg(long, default_value = "rrf")]
+    fusion: String,
+    /// RRF weights of the dense and keyword lists, e.g. 1.0,1.0.
+    #[arg(long, value_delimiter = ',', num_args = 2)]
+    rrf_weights: Option<Vec<f32>>,
+}
+
+pub fn engine_config(fusion: &str, weights: Option<&[f32]>) -> anyhow::Result<EngineConfig> {
+    let fusion = match fusion {
+        "rrf" => FusionMethod::Rrf,
+        "dbsf" => FusionMethod::Dbsf,
+        other => anyhow::bail!("--fusion {other:?} is not one of rrf, dbsf"),
+    };
+    Ok(EngineConfig { fusion, rrf_weights: weights.map(|w| (w[0], w[1])), ..Default::default() })
+}
+
+pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<ExitCode> {
+    let engine_config = engine_config(&args.fusion, args.rrf_weights.as_deref())?;
+    let config = ServeConfig {
+        listen: args.listen,
+        cors_origins: args.cors_origin.clone(),
+        log_queries: args.log_queries,
+        request_timeout: Duration::from_secs(args.timeout_secs.max(1)),
+    };
+    let dir = args.store.dir(cli);
+    let locator = cli.locator();
+
+    let loader: gip_service::api::EngineLoader = Box::new(move || {
+        let (model_dir, _) = locator.locate().map_err(|e| e.to_string())?;
+        let embedder = gip_models::Embedder::load_dir(&model_dir).map_err(|e| e.to_string())?;
+        let store = open_store(&dir, &embedder).map_err(|e| e.to_string())?;
+        Ok(SearchEngine {
+            store: Arc::new(store),
+            embedder: Arc::new(embedder),
+            analyzer: Analyzer::new(AnalyzerConfig::default()),
+            config: engine_config,
+        })
+    });
+
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(gip_service::serve(config, loader))?;
+    Ok(ExitCode::SUCCESS)
+}
