@@ -150,6 +150,36 @@ pub struct SearchEngine {
     pub embedder: Arc<dyn TextEmbedder>,
     pub analyzer: Analyzer,
     pub config: EngineConfig,
+    /// Recent query vectors by query text: portals repeat popular questions,
+    /// and hybrid plus semantic runs of one question embed it once.
+    pub query_cache: QueryCache,
+}
+
+/// Bounded LRU cache of query embeddings.
+pub struct QueryCache {
+    entries: std::sync::Mutex<lru::LruCache<String, Vec<f32>>>,
+}
+
+impl QueryCache {
+    /// A cache of at most `capacity` questions (384 floats each); 0 turns it off.
+    pub fn new(capacity: usize) -> Self {
+        let capacity = std::num::NonZeroUsize::new(capacity.max(1)).unwrap_or(std::num::NonZeroUsize::MIN);
+        Self { entries: std::sync::Mutex::new(lru::LruCache::new(capacity)) }
+    }
+
+    fn get(&self, text: &str) -> Option<Vec<f32>> {
+        self.entries.lock().unwrap_or_else(|e| e.into_inner()).get(text).cloned()
+    }
+
+    fn put(&self, text: &str, vector: Vec<f32>) {
+        self.entries.lock().unwrap_or_else(|e| e.into_inner()).put(text.to_string(), vector);
+    }
+}
+
+impl Default for QueryCache {
+    fn default() -> Self {
+        Self::new(1024)
+    }
 }
 
 fn label(code: &str) -> Option<Label> {
@@ -310,8 +340,12 @@ impl SearchEngine {
 
     fn embed_query(&self, text: &str) -> Result<Vec<f32>, EngineError> {
         let _span = tracing::debug_span!("embed_query").entered();
-        let mut vectors = self.embedder.embed(&[text], TextKind::Query)?;
-        Ok(vectors.pop().unwrap_or_default())
+        if let Some(vector) = self.query_cache.get(text) {
+            return Ok(vector);
+        }
+        let vector = self.embedder.embed(&[text], TextKind::Query)?.pop().unwrap_or_default();
+        self.query_cache.put(text, vector.clone());
+        Ok(vector)
     }
 
     fn facets(&self, filter: &SearchFilter) -> Result<Facets, EngineError> {

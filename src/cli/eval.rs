@@ -199,6 +199,7 @@ fn run_set(cli: &Cli, args: &RunArgs) -> anyhow::Result<ExitCode> {
             embedder,
             analyzer,
             config: engine_config(&args.fusion, None)?,
+            query_cache: Default::default(),
         },
         understand: args.understand,
     };

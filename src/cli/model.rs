@@ -27,6 +27,18 @@ pub enum ModelCommand {
         #[arg(required = true)]
         texts: Vec<String>,
     },
+    /// Time passage batches and single queries; prints JSON (see scripts/bench-embed).
+    Bench {
+        /// File with one passage per line.
+        #[arg(long)]
+        passages: PathBuf,
+        /// Passages per batch.
+        #[arg(long, default_value_t = 32)]
+        batch: usize,
+        /// Timed repetitions of each measurement.
+        #[arg(long, default_value_t = 5)]
+        repeat: usize,
+    },
 }
 
 pub fn run(cli: &Cli, cmd: &ModelCommand) -> anyhow::Result<ExitCode> {
@@ -52,6 +64,54 @@ pub fn run(cli: &Cli, cmd: &ModelCommand) -> anyhow::Result<ExitCode> {
             let vectors = embedder.embed(&refs, kind)?;
             println!("{}", serde_json::to_string(&vectors)?);
         }
+        ModelCommand::Bench { passages, batch, repeat } => bench(cli, passages, *batch, *repeat)?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Median of `repeat` timings of `f`, in seconds, after one warm-up call.
+fn median_seconds(repeat: usize, mut f: impl FnMut() -> anyhow::Result<()>) -> anyhow::Result<f64> {
+    f()?;
+    let mut times = Vec::with_capacity(repeat);
+    for _ in 0..repeat.max(1) {
+        let started = std::time::Instant::now();
+        f()?;
+        times.push(started.elapsed().as_secs_f64());
+    }
+    times.sort_by(f64::total_cmp);
+    Ok(times[times.len() / 2])
+}
+
+fn bench(cli: &Cli, passages: &std::path::Path, batch: usize, repeat: usize) -> anyhow::Result<()> {
+    let text = std::fs::read_to_string(passages)?;
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).take(batch).collect();
+    anyhow::ensure!(lines.len() == batch, "{} holds {} passages; --batch {batch} needs that many", passages.display(), lines.len());
+    let embedder = cli.load_embedder()?;
+    let tokens: usize = lines.iter().map(|l| embedder.tokenize(l, TextKind::Passage).map(|t| t.len() + 2)).sum::<Result<usize, _>>()?;
+
+    let batch_seconds = median_seconds(repeat, || {
+        embedder.embed(&lines, TextKind::Passage)?;
+        Ok(())
+    })?;
+    let query = lines[0].split_whitespace().take(8).collect::<Vec<_>>().join(" ");
+    let query_seconds = median_seconds(repeat * 4, || {
+        embedder.embed(&[query.as_str()], TextKind::Query)?;
+        Ok(())
+    })?;
+    let report = serde_json::json!({
+        "engine": "gip (candle)",
+        "threads": rayon_threads(),
+        "batch": batch,
+        "mean_tokens": tokens as f64 / batch as f64,
+        "batch_seconds": batch_seconds,
+        "passages_per_second": batch as f64 / batch_seconds,
+        "query": query,
+        "query_ms": query_seconds * 1000.0,
+    });
+    println!("{report}");
+    Ok(())
+}
+
+fn rayon_threads() -> usize {
+    std::env::var("RAYON_NUM_THREADS").ok().and_then(|v| v.parse().ok()).unwrap_or(0)
 }

@@ -64,6 +64,7 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<ExitCode> {
             embedder: Arc::new(embedder),
             analyzer: Analyzer::new(AnalyzerConfig::default()),
             config: engine_config,
+            query_cache: Default::default(),
         })
     });
 
