@@ -22,7 +22,10 @@ use serde_json::{Value, json};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::timeout::TimeoutLayer;
 
-use crate::engine::{SearchEngine, SearchRequest};
+use serde::Serialize;
+use utoipa::{OpenApi, ToSchema};
+
+use crate::engine::{SearchEngine, SearchHit, SearchRequest, SearchResponse};
 use crate::error::ApiError;
 use crate::metrics::Metrics;
 use crate::params::SearchBody;
@@ -65,6 +68,30 @@ impl AppState {
     }
 }
 
+/// `GET /v1/projects/{id}`.
+#[derive(Serialize, ToSchema)]
+pub struct ProjectResponse {
+    pub request_id: String,
+    pub project: SearchHit,
+}
+
+/// `GET /v1/projects/{id}/similar`: nearest records by meaning, the record itself excluded.
+#[derive(Serialize, ToSchema)]
+pub struct SimilarResponse {
+    pub request_id: String,
+    pub id: String,
+    pub hits: Vec<SearchHit>,
+}
+
+/// The OpenAPI 3 description of the API, generated from the handlers and types.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "GIP Search API", description = "Hybrid Arabic and English search over GCC industrial projects."),
+    paths(search_get, search_post, project, similar, healthz, readyz, metrics),
+    components(schemas(SearchResponse, SearchHit, SearchBody, ApiError, ProjectResponse, SimilarResponse))
+)]
+pub struct ApiDoc;
+
 /// Request id, set by the middleware for handlers and logs.
 #[derive(Clone)]
 pub struct RequestId(pub String);
@@ -102,7 +129,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/v1/search", get(search_get).post(search_post))
         .route("/v1/projects/{id}", get(project))
         .route("/v1/projects/{id}/similar", get(similar))
-        .route("/healthz", get(|| async { Json(json!({"status": "ok"})) }))
+        .route("/healthz", get(healthz))
+        .route("/openapi.json", get(|| async { Json(ApiDoc::openapi()) }))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
         .fallback(not_found)
@@ -155,6 +183,9 @@ fn with_id(error: ApiError, id: &RequestId) -> Response {
     error.with_request_id(&id.0).into_response()
 }
 
+/// Searches with query parameters; list filters repeat (`country=SA&country=OM`).
+#[utoipa::path(get, path = "/v1/search", params(SearchBody),
+    responses((status = 200, body = SearchResponse), (status = 400, body = ApiError), (status = 503, body = ApiError)))]
 async fn search_get(State(state): State<Arc<AppState>>, Extension(id): Extension<RequestId>, RawQuery(query): RawQuery) -> Response {
     match SearchBody::from_query(query.as_deref().unwrap_or("")).and_then(SearchBody::into_request) {
         Ok(request) => run_search(state, id, request).await,
@@ -162,6 +193,9 @@ async fn search_get(State(state): State<Arc<AppState>>, Extension(id): Extension
     }
 }
 
+/// Searches with a JSON body of the same fields.
+#[utoipa::path(post, path = "/v1/search", request_body = SearchBody,
+    responses((status = 200, body = SearchResponse), (status = 400, body = ApiError), (status = 413, description = "Body over 64 KiB"), (status = 503, body = ApiError)))]
 async fn search_post(State(state): State<Arc<AppState>>, Extension(id): Extension<RequestId>, body: Bytes) -> Response {
     let parsed: Result<SearchBody, _> = serde_json::from_slice(&body);
     let body = match parsed {
@@ -197,17 +231,16 @@ async fn run_search(state: Arc<AppState>, id: RequestId, request: SearchRequest)
     state.metrics.record_embedding(response.timings.embed_ms / 1000.0);
 
     let hits = response.hits.len();
-    let mut body = serde_json::to_value(&response).unwrap_or(Value::Null);
-    if let Some(obj) = body.as_object_mut() {
-        obj.insert("request_id".into(), id.0.clone().into());
-        let took: f64 = response.timings.understand_ms + response.timings.embed_ms + response.timings.retrieve_ms + response.timings.facets_ms;
-        obj.insert("took_ms".into(), json!((took * 10.0).round() / 10.0));
-    }
-    let mut http = Json(body).into_response();
+    let mut response = response;
+    response.request_id = id.0.clone();
+    let mut http = Json(response).into_response();
     http.extensions_mut().insert(LogInfo { mode, hits, query });
     http
 }
 
+/// One project by id, if the caller may read it.
+#[utoipa::path(get, path = "/v1/projects/{id}", params(("id" = String, Path, description = "Record id")),
+    responses((status = 200, body = ProjectResponse), (status = 404, body = ApiError), (status = 503, body = ApiError)))]
 async fn project(State(state): State<Arc<AppState>>, Extension(id): Extension<RequestId>, Path(project_id): Path<String>) -> Response {
     let engine = match state.engine() {
         Ok(e) => e,
@@ -216,13 +249,16 @@ async fn project(State(state): State<Arc<AppState>>, Extension(id): Extension<Re
     let lookup = project_id.clone();
     let result = tokio::task::spawn_blocking(move || engine.get(&lookup, &anonymous_access())).await;
     match result {
-        Ok(Ok(Some(hit))) => Json(json!({"request_id": id.0, "project": hit})).into_response(),
+        Ok(Ok(Some(hit))) => Json(ProjectResponse { request_id: id.0, project: hit }).into_response(),
         Ok(Ok(None)) => with_id(ApiError::not_found(&project_id), &id),
         Ok(Err(e)) => with_id(ApiError::internal(e), &id),
         Err(e) => with_id(ApiError::internal(e), &id),
     }
 }
 
+/// The ten projects nearest by meaning to one project.
+#[utoipa::path(get, path = "/v1/projects/{id}/similar", params(("id" = String, Path, description = "Record id")),
+    responses((status = 200, body = SimilarResponse), (status = 404, body = ApiError), (status = 503, body = ApiError)))]
 async fn similar(State(state): State<Arc<AppState>>, Extension(id): Extension<RequestId>, Path(project_id): Path<String>) -> Response {
     let engine = match state.engine() {
         Ok(e) => e,
@@ -233,7 +269,7 @@ async fn similar(State(state): State<Arc<AppState>>, Extension(id): Extension<Re
     match result {
         Ok(Ok(Some(hits))) => {
             let count = hits.len();
-            let mut response = Json(json!({"request_id": id.0, "id": project_id, "hits": hits})).into_response();
+            let mut response = Json(SimilarResponse { request_id: id.0, id: project_id, hits }).into_response();
             response.extensions_mut().insert(LogInfo { mode: "semantic", hits: count, query: None });
             response
         }
@@ -243,6 +279,8 @@ async fn similar(State(state): State<Arc<AppState>>, Extension(id): Extension<Re
     }
 }
 
+/// 200 once the model and index are loaded; 503 before, with the load error if one happened.
+#[utoipa::path(get, path = "/readyz", responses((status = 200, description = "Ready"), (status = 503, body = ApiError)))]
 async fn readyz(State(state): State<Arc<AppState>>, Extension(id): Extension<RequestId>) -> Response {
     if state.engine.get().is_some() {
         return Json(json!({"status": "ready"})).into_response();
@@ -255,8 +293,16 @@ async fn readyz(State(state): State<Arc<AppState>>, Extension(id): Extension<Req
     with_id(error, &id)
 }
 
+/// Prometheus metrics in the text format.
+#[utoipa::path(get, path = "/metrics", responses((status = 200, description = "Prometheus text format", content_type = "text/plain")))]
 async fn metrics(State(state): State<Arc<AppState>>) -> Response {
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics.render()).into_response()
+}
+
+/// 200 while the process runs.
+#[utoipa::path(get, path = "/healthz", responses((status = 200, description = "The process is up")))]
+async fn healthz() -> Json<Value> {
+    Json(json!({"status": "ok"}))
 }
 
 async fn not_found(Extension(id): Extension<RequestId>) -> Response {

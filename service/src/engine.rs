@@ -14,11 +14,12 @@ use gip_models::{TextEmbedder, TextKind};
 use gip_understanding::Interpretation;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
+use utoipa::ToSchema;
 
 use crate::highlight;
 
 /// Retrieval mode.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Mode {
     Hybrid,
@@ -74,7 +75,7 @@ impl Default for EngineConfig {
 }
 
 /// Where each list placed a hit (1-based), for "why it ranked".
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
 pub struct Ranks {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dense: Option<usize>,
@@ -82,23 +83,26 @@ pub struct Ranks {
     pub keyword: Option<usize>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct SearchHit {
     pub id: String,
+    /// Fusion score in hybrid mode, cosine similarity in semantic mode, BM25 in keyword mode.
     pub score: f32,
+    /// The project record (schema v1) with its derived `investment_usd`.
+    #[schema(value_type = Object)]
     pub record: Value,
     pub sector_label: Option<Label>,
     pub highlights: Vec<highlight::Highlight>,
     pub ranks: Ranks,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Label {
     pub ar: String,
     pub en: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct FacetCount {
     pub value: String,
     pub count: usize,
@@ -106,7 +110,7 @@ pub struct FacetCount {
     pub label: Option<Label>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Facets {
     pub country: Vec<FacetCount>,
     pub sector: Vec<FacetCount>,
@@ -114,7 +118,7 @@ pub struct Facets {
 }
 
 /// Time per stage, in milliseconds.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
 pub struct Timings {
     pub understand_ms: f64,
     pub embed_ms: f64,
@@ -122,8 +126,12 @@ pub struct Timings {
     pub facets_ms: f64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct SearchResponse {
+    /// Id of this request, also in the `x-request-id` header and the log.
+    pub request_id: String,
+    /// Time spent in the search stages, in milliseconds.
+    pub took_ms: f64,
     pub mode: Mode,
     /// Records that pass the filters (keyword mode: that also match a query term).
     pub total: usize,
@@ -131,7 +139,11 @@ pub struct SearchResponse {
     pub limit: usize,
     pub hits: Vec<SearchHit>,
     pub facets: Facets,
+    /// What question understanding found (`null` when it was off).
+    #[schema(value_type = Option<Object>)]
     pub interpretation: Option<Interpretation>,
+    /// The filters the search ran with: explicit ones, else understood ones.
+    #[schema(value_type = Object)]
     pub applied_filters: Value,
     pub timings: Timings,
 }
@@ -325,7 +337,10 @@ impl SearchEngine {
             .map(|hit| self.to_search_hit(hit, &ranks, &query_terms))
             .collect();
 
+        let took_ms = timings.understand_ms + timings.embed_ms + timings.retrieve_ms + timings.facets_ms;
         Ok(SearchResponse {
+            request_id: String::new(),
+            took_ms: (took_ms * 10.0).round() / 10.0,
             mode: request.mode,
             total,
             offset: request.offset,

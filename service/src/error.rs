@@ -5,10 +5,13 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ApiError {
     #[serde(skip)]
+    #[schema(ignore)]
     pub status: StatusCode,
+    /// Stable machine-readable code, e.g. `invalid_parameter`, `not_found`, `index_not_ready`.
+    #[schema(value_type = String)]
     pub code: &'static str,
     pub message: String,
     pub message_ar: String,

@@ -14,7 +14,7 @@ use serde_json::Value;
 /// Characters of context kept on each side of the first match in long fields.
 const CONTEXT_CHARS: usize = 90;
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct Highlight {
     /// Field path, e.g. `description.ar`.
     pub field: String,

@@ -16,24 +16,34 @@ const STATUSES: [&str; 5] = ["planned", "under_construction", "operational", "su
 
 /// The POST body; GET query parameters use the same names, with repeated
 /// keys for lists (`country=SA&country=OM`).
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct SearchBody {
+    /// The question or keywords, 1 to 1,000 characters.
     pub q: Option<String>,
+    /// `hybrid` (default), `semantic` or `keyword`.
     pub mode: Option<String>,
+    /// ISO 3166-1 alpha-2 codes among SA, AE, QA, KW, BH, OM (repeatable).
     #[serde(default)]
     pub country: Vec<String>,
+    /// ISIC Rev.4 codes of 2 to 4 digits; each matches codes that start with it (repeatable).
     #[serde(default)]
     pub sector: Vec<String>,
+    /// planned, under_construction, operational, suspended or cancelled (repeatable).
     #[serde(default)]
     pub status: Vec<String>,
     pub min_investment_usd: Option<f64>,
     pub max_investment_usd: Option<f64>,
     pub year_from: Option<i32>,
     pub year_to: Option<i32>,
+    /// Hits per page, 1 to 100 (default 10).
     pub limit: Option<usize>,
+    /// Hits to skip, at most 10,000.
     pub offset: Option<usize>,
+    /// Language of the user interface, `ar` or `en`.
     pub lang: Option<String>,
+    /// Turn question understanding on (default) or off.
     pub understand: Option<bool>,
 }
 

@@ -143,7 +143,15 @@ pub fn run(cli: &Cli, cmd: &EvalCommand) -> anyhow::Result<ExitCode> {
         EvalCommand::ImportSquad { out, lang, files } => {
             let options = gip_eval::ImportOptions { langs: lang.clone(), cross_lingual: true };
             let summary = gip_eval::import_squad(files, out, &options)?;
-            println!("{}", serde_json::to_string_pretty(&serde_json::to_value(format!("{summary:?}"))?)?);
+            for set in &summary.sets {
+                println!(
+                    "{}: {} {} questions against {} {} paragraphs in {}",
+                    set.name, set.queries, set.query_lang, set.docs, set.corpus_lang, set.dir.display()
+                );
+            }
+            if summary.skipped_unanswerable > 0 {
+                println!("left out {} unanswerable questions", summary.skipped_unanswerable);
+            }
             Ok(ExitCode::SUCCESS)
         }
         EvalCommand::Run(args) => run_set(cli, args),
