@@ -169,22 +169,24 @@ pub struct SearchEngine {
 
 /// Bounded LRU cache of query embeddings.
 pub struct QueryCache {
-    entries: std::sync::Mutex<lru::LruCache<String, Vec<f32>>>,
+    entries: Option<std::sync::Mutex<lru::LruCache<String, Vec<f32>>>>,
 }
 
 impl QueryCache {
     /// A cache of at most `capacity` questions (384 floats each); 0 turns it off.
     pub fn new(capacity: usize) -> Self {
-        let capacity = std::num::NonZeroUsize::new(capacity.max(1)).unwrap_or(std::num::NonZeroUsize::MIN);
-        Self { entries: std::sync::Mutex::new(lru::LruCache::new(capacity)) }
+        let entries = std::num::NonZeroUsize::new(capacity).map(|c| std::sync::Mutex::new(lru::LruCache::new(c)));
+        Self { entries }
     }
 
     fn get(&self, text: &str) -> Option<Vec<f32>> {
-        self.entries.lock().unwrap_or_else(|e| e.into_inner()).get(text).cloned()
+        self.entries.as_ref()?.lock().unwrap_or_else(|e| e.into_inner()).get(text).cloned()
     }
 
     fn put(&self, text: &str, vector: Vec<f32>) {
-        self.entries.lock().unwrap_or_else(|e| e.into_inner()).put(text.to_string(), vector);
+        if let Some(entries) = &self.entries {
+            entries.lock().unwrap_or_else(|e| e.into_inner()).put(text.to_string(), vector);
+        }
     }
 }
 

@@ -30,6 +30,9 @@ pub struct ServeArgs {
     /// Fusion of dense and keyword results in hybrid mode: rrf or dbsf.
     #[arg(long, default_value = "rrf")]
     fusion: String,
+    /// Question embeddings kept in memory (LRU); 0 turns the cache off.
+    #[arg(long, default_value_t = 1024)]
+    query_cache: usize,
     /// RRF weights of the dense and keyword lists, e.g. 1.0,1.0.
     #[arg(long, value_delimiter = ',', num_args = 2)]
     rrf_weights: Option<Vec<f32>>,
@@ -54,6 +57,7 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<ExitCode> {
     };
     let dir = args.store.dir(cli);
     let locator = cli.locator();
+    let cache_size = args.query_cache;
 
     let loader: gip_service::api::EngineLoader = Box::new(move || {
         let (model_dir, _) = locator.locate().map_err(|e| e.to_string())?;
@@ -64,7 +68,7 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<ExitCode> {
             embedder: Arc::new(embedder),
             analyzer: Analyzer::new(AnalyzerConfig::default()),
             config: engine_config,
-            query_cache: Default::default(),
+            query_cache: gip_service::engine::QueryCache::new(cache_size),
         })
     });
 
