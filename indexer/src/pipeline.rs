@@ -179,6 +179,9 @@ pub fn index_items<T: Indexable>(
             })
             .collect();
         store.upsert(points)?;
+        // Each batch is durable before the next is embedded, so a killed run
+        // keeps what it reported as indexed.
+        store.flush()?;
         counts.indexed += batch.len();
         progress.update(counts.indexed, changed.len());
     }

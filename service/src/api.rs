@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Path, RawQuery, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
@@ -195,8 +196,31 @@ async fn search_get(State(state): State<Arc<AppState>>, Extension(id): Extension
 
 /// Searches with a JSON body of the same fields.
 #[utoipa::path(post, path = "/v1/search", request_body = SearchBody,
-    responses((status = 200, body = SearchResponse), (status = 400, body = ApiError), (status = 413, description = "Body over 64 KiB"), (status = 503, body = ApiError)))]
-async fn search_post(State(state): State<Arc<AppState>>, Extension(id): Extension<RequestId>, body: Bytes) -> Response {
+    responses((status = 200, body = SearchResponse), (status = 400, body = ApiError), (status = 413, body = ApiError, description = "Body over 64 KiB"), (status = 503, body = ApiError)))]
+async fn search_post(
+    State(state): State<Arc<AppState>>,
+    Extension(id): Extension<RequestId>,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let body = match body {
+        Ok(body) => body,
+        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            let error = ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "body_too_large",
+                format!("the request body is over {} KiB; send a shorter question", BODY_LIMIT_BYTES / 1024),
+                format!("جسم الطلب أكبر من {} كيلوبايت؛ أرسل سؤالًا أقصر", BODY_LIMIT_BYTES / 1024),
+            );
+            return with_id(error, &id);
+        }
+        Err(rejection) => {
+            let error = ApiError::invalid(
+                format!("the request body could not be read: {rejection}"),
+                "تعذّرت قراءة جسم الطلب",
+            );
+            return with_id(error, &id);
+        }
+    };
     let parsed: Result<SearchBody, _> = serde_json::from_slice(&body);
     let body = match parsed {
         Ok(b) => b,

@@ -253,8 +253,9 @@ impl SearchEngine {
         filter.national_countries = access.national_countries.clone();
         let (dense_text, keyword_text) = match &interpretation {
             Some(interp) => {
-                // Places narrow the keyword query instead of filtering: record
-                // city names are free text, so a hard filter would miss spellings.
+                // Places stay in the search text (dense and keyword) instead of
+                // becoming filters: record city names are free text in one or
+                // both languages, so a hard filter would miss spellings.
                 let places: Vec<&str> = interp
                     .spans
                     .iter()
@@ -262,9 +263,9 @@ impl SearchEngine {
                     .map(|s| s.text.as_str())
                     .collect();
                 let remaining = interp.text.trim();
-                let dense = if remaining.is_empty() { request.q.clone() } else { remaining.to_string() };
-                let keyword = [remaining].into_iter().chain(places).collect::<Vec<_>>().join(" ");
-                (dense, keyword)
+                let with_places = [remaining].into_iter().chain(places).filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" ");
+                let dense = if with_places.is_empty() { request.q.clone() } else { with_places.clone() };
+                (dense, with_places)
             }
             None => (request.q.clone(), request.q.clone()),
         };
@@ -289,19 +290,17 @@ impl SearchEngine {
                 if sparse.is_empty() {
                     (vec![], HashMap::new(), 0)
                 } else {
-                    let all = self.store.query(&StoreQuery::Sparse(sparse), &filter, 1000.max(window), 0)?;
+                    let all = sort_hits(self.store.query(&StoreQuery::Sparse(sparse), &filter, 1000.max(window), 0)?);
                     let total = all.len();
                     let ranks = rank_map(&all, RankKind::Keyword);
                     (page(all, request.offset, request.limit), ranks, total)
                 }
             }
             (Mode::Semantic, Some(dense)) => {
-                let hits = self.store.query(&StoreQuery::Dense(dense), &filter, request.limit, request.offset)?;
-                let mut ranks = HashMap::new();
-                for (i, hit) in hits.iter().enumerate() {
-                    ranks.insert(hit.id.clone(), Ranks { dense: Some(request.offset + i + 1), keyword: None });
-                }
-                (hits, ranks, self.store.count(&filter)?)
+                let all = self.store.query(&StoreQuery::Dense(dense), &filter, window + TIE_MARGIN, 0)?;
+                let all = sort_hits(all);
+                let ranks = rank_map(&all, RankKind::Dense);
+                (page(all, request.offset, request.limit), ranks, self.store.count(&filter)?)
             }
             (Mode::Hybrid, Some(dense)) => {
                 let dense_list = self.store.query(&StoreQuery::Dense(dense.clone()), &filter, prefetch, 0)?;
@@ -321,7 +320,8 @@ impl SearchEngine {
                         rrf_k: self.config.rrf_k,
                         prefetch_limit: prefetch,
                     };
-                    self.store.query(&query, &filter, request.limit, request.offset)?
+                    let fused = self.store.query(&query, &filter, window + TIE_MARGIN, 0)?;
+                    page(sort_hits(fused), request.offset, request.limit)
                 };
                 (hits, ranks, self.store.count(&filter)?)
             }
@@ -434,6 +434,17 @@ fn rank_map(hits: &[Hit], kind: RankKind) -> HashMap<String, Ranks> {
             (h.id.clone(), ranks)
         })
         .collect()
+}
+
+/// Hits fetched past the requested page, so that ties at its end are
+/// ordered over all their members.
+const TIE_MARGIN: usize = 20;
+
+/// Orders by score, then by id, so equal scores (common in RRF) come back in
+/// the same order on every request and pages neither repeat nor skip hits.
+fn sort_hits(mut hits: Vec<Hit>) -> Vec<Hit> {
+    hits.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
+    hits
 }
 
 fn page(hits: Vec<Hit>, offset: usize, limit: usize) -> Vec<Hit> {
