@@ -75,8 +75,12 @@ pub struct RunArgs {
     baseline: Option<PathBuf>,
     #[arg(long, default_value_t = gip_eval::DEFAULT_TOLERANCE)]
     tolerance: f64,
+    /// Hybrid fusion: rrf or dbsf.
     #[arg(long, default_value = "rrf")]
     fusion: String,
+    /// RRF weights of the dense and keyword lists, e.g. 1.0,0.5.
+    #[arg(long, value_delimiter = ',')]
+    rrf_weights: Option<Vec<f32>>,
 }
 
 /// A corpus document of a set, stored like a record.
@@ -206,7 +210,7 @@ fn run_set(cli: &Cli, args: &RunArgs) -> anyhow::Result<ExitCode> {
             store: Arc::new(store),
             embedder,
             analyzer,
-            config: engine_config(&args.fusion, None)?,
+            config: engine_config(&args.fusion, args.rrf_weights.as_deref())?,
             query_cache: Default::default(),
         },
         understand: args.understand,

@@ -34,7 +34,7 @@ pub struct ServeArgs {
     #[arg(long, default_value_t = 1024)]
     query_cache: usize,
     /// RRF weights of the dense and keyword lists, e.g. 1.0,1.0.
-    #[arg(long, value_delimiter = ',', num_args = 2)]
+    #[arg(long, value_delimiter = ',')]
     rrf_weights: Option<Vec<f32>>,
 }
 
@@ -44,7 +44,12 @@ pub fn engine_config(fusion: &str, weights: Option<&[f32]>) -> anyhow::Result<En
         "dbsf" => FusionMethod::Dbsf,
         other => anyhow::bail!("--fusion {other:?} is not one of rrf, dbsf"),
     };
-    Ok(EngineConfig { fusion, rrf_weights: weights.map(|w| (w[0], w[1])), ..Default::default() })
+    let rrf_weights = match weights {
+        None => None,
+        Some([dense, keyword]) if *dense >= 0.0 && *keyword >= 0.0 => Some((*dense, *keyword)),
+        Some(other) => anyhow::bail!("--rrf-weights {other:?} must be two weights of 0 or more: DENSE,KEYWORD (e.g. 1.0,0.5)"),
+    };
+    Ok(EngineConfig { fusion, rrf_weights, ..Default::default() })
 }
 
 pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<ExitCode> {
