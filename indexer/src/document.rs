@@ -7,10 +7,9 @@ use serde_json::{Value, json};
 
 /// Keyword field weights (BM25 term frequencies are multiplied by them).
 ///
-/// NOTE: set by judgment, not yet tuned on the domain set: the name (and
-/// the owner, who users name as often as the project) over the products,
-/// the products and places over the sector title, and the sector title over
-/// the free description.
+/// NOTE: set by judgment and not yet tuned on the domain set. The name and
+/// the owner (users name both) weigh most, then products and places, then
+/// the sector title, then the free description.
 pub const FIELD_WEIGHTS: FieldWeights = FieldWeights {
     name: 3.0,
     products: 2.0,

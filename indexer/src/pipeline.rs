@@ -1,10 +1,10 @@
 //! The indexing run: skip unchanged records, embed and store the rest,
 //! optionally delete what the input no longer has.
 //!
-//! Crash safety: a record is stored with its content hash in one upsert,
-//! point ids derive from record ids, and Qdrant's write-ahead log replays
-//! acknowledged upserts, so a run killed at any moment and run again ends
-//! with every record stored once.
+//! Crash safety: a record is stored with its content hash in one upsert, and
+//! point ids derive from record ids. Each batch is flushed before the next,
+//! so a run killed at any moment and run again ends with every record
+//! stored once.
 
 use std::collections::{HashMap, HashSet};
 use std::time::Instant;

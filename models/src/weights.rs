@@ -108,8 +108,8 @@ impl SafetensorsWeights {
                 .and_then(|mut f| f.read_exact(&mut header))
                 .map_err(|e| ModelError::io(file, e))?;
         }
-        // SAFETY: the files are memory-mapped read-only; like every mmap
-        // user we rely on nobody truncating them while the model is loaded.
+        // SAFETY: the files are memory-mapped read-only. As with any mmap,
+        // this relies on no other process truncating them while the model is loaded.
         let vb = unsafe { VarBuilder::from_mmaped_safetensors(files, DType::F32, &Device::Cpu) }
             .map_err(|e| ModelError::invalid(files.first().cloned().unwrap_or_default(), e.to_string()))?;
         let prefix = ["", "bert.", "roberta.", "model."]
@@ -142,8 +142,8 @@ impl WeightSource for SafetensorsWeights {
 /// length exceeds the bytes left in the file.
 ///
 /// candle 0.9's reader allocates a declared length before reading it, so a
-/// corrupt length (say 2^40) would abort the process on allocation instead
-/// of returning an error; this check runs first and keeps that an error.
+/// corrupt length (say 2^40) would abort the process on allocation. This
+/// check runs first and turns such a file into an error.
 fn check_header_lengths(reader: &mut impl Read, file_len: u64) -> std::result::Result<(), String> {
     struct Walker<'a, R> {
         reader: &'a mut R,

@@ -3,8 +3,8 @@
 //! Routes: `GET|POST /v1/search`, `GET /v1/projects/{id}`,
 //! `GET /v1/projects/{id}/similar`, `/healthz`, `/readyz`, `/metrics`, and
 //! the page at `/`. Every response carries `x-request-id`; every error has
-//! the shape of [`ApiError`]. The service answers 503 until the model and
-//! index are loaded, so it can be started before a long load finishes.
+//! the shape of [`ApiError`]. Search routes return 503 until the model and
+//! index are loaded, so the service can start before a long load finishes.
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -97,7 +97,7 @@ pub struct ApiDoc;
 #[derive(Clone)]
 pub struct RequestId(pub String);
 
-/// What a handler reports for the request log line.
+/// Fields a handler adds to the request log line.
 #[derive(Clone, Default)]
 struct LogInfo {
     mode: &'static str,
@@ -105,8 +105,8 @@ struct LogInfo {
     query: Option<String>,
 }
 
-/// Who is calling. Until API keys exist every caller is anonymous and reads
-/// public records only.
+/// Returns the access filter of an anonymous caller: public records only.
+/// Until API keys exist, every caller is anonymous.
 fn anonymous_access() -> SearchFilter {
     SearchFilter { visibility: vec!["public".into()], ..Default::default() }
 }
