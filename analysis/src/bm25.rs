@@ -9,7 +9,9 @@
 //! up in a document, their document frequencies add up in the IDF, and a query
 //! for either finds both. With FNV-1a over `n` distinct terms about
 //! `n² / 2³³` pairs collide, for example some 116 pairs in a million-term
-//! vocabulary; [`collision_count`] measures a real vocabulary.
+//! vocabulary; [`collision_count`] measures a real vocabulary. On the 332
+//! sample records (2,295 distinct terms) it finds no collision
+//! (`cargo test -p gip-analysis --test sample_vocabulary -- --nocapture`).
 
 use std::collections::HashSet;
 
