@@ -14,7 +14,7 @@ use gip_models::{TextEmbedder, TextKind};
 use gip_records::{Problem, Record};
 use serde::Serialize;
 
-use crate::document::{Indexable, KeywordFields};
+use crate::document::{FieldWeights, Indexable, KeywordFields};
 use crate::error::Result;
 use crate::store::{Store, StoredPoint};
 
@@ -26,11 +26,12 @@ pub struct IndexOptions {
     /// Records per embedding batch and per upsert.
     pub batch_size: usize,
     pub bm25: Bm25,
+    pub field_weights: FieldWeights,
 }
 
 impl Default for IndexOptions {
     fn default() -> Self {
-        Self { delete_missing: false, batch_size: 32, bm25: Bm25::default() }
+        Self { delete_missing: false, batch_size: 32, bm25: Bm25::default(), field_weights: FieldWeights::default() }
     }
 }
 
@@ -146,7 +147,7 @@ pub fn index_items<T: Indexable>(
     }
 
     // 2. The BM25 average length covers the items that will be stored.
-    let fields: Vec<KeywordFields> = changed.iter().map(|r| r.keyword_fields(analyzer)).collect();
+    let fields: Vec<KeywordFields> = changed.iter().map(|r| r.keyword_fields(analyzer, &options.field_weights)).collect();
     let changed_ids: HashSet<&str> = changed.iter().map(|r| r.id()).collect();
     let kept_lengths: f32 = stored
         .iter()

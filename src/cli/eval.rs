@@ -7,7 +7,7 @@ use anyhow::Context as _;
 use clap::{Args, Subcommand};
 use gip_analysis::{Analyzer, AnalyzerConfig, Lang};
 use gip_eval::{CorpusSource, Doc, EvalReport, EvalSet, Query, Searcher};
-use gip_indexer::document::{Indexable, KeywordFields};
+use gip_indexer::document::{FieldWeights, Indexable, KeywordFields};
 use gip_indexer::pipeline::{IndexOptions, index_items, index_records};
 use gip_indexer::{EmbeddedStore, SearchFilter};
 use gip_models::TextEmbedder;
@@ -81,6 +81,27 @@ pub struct RunArgs {
     /// RRF weights of the dense and keyword lists, e.g. 1.0,0.5.
     #[arg(long, value_delimiter = ',')]
     rrf_weights: Option<Vec<f32>>,
+    /// BM25 field weights of records: name,products,owner,place,sector,description.
+    #[arg(long)]
+    field_weights: Option<FieldWeights>,
+}
+
+/// Stands in for the model when only keyword mode is evaluated: every text
+/// gets the same unit vector, so indexing analyses text without embedding it.
+struct NoEmbedder;
+
+impl TextEmbedder for NoEmbedder {
+    fn embed(&self, texts: &[&str], _kind: gip_models::TextKind) -> gip_models::Result<Vec<Vec<f32>>> {
+        Ok(texts.iter().map(|_| vec![1.0; 1]).collect())
+    }
+
+    fn dim(&self) -> usize {
+        1
+    }
+
+    fn model_id(&self) -> String {
+        "none (keyword-only evaluation)".into()
+    }
 }
 
 /// A corpus document of a set, stored like a record.
@@ -101,7 +122,7 @@ impl Indexable for EvalDoc<'_> {
         if self.0.title.is_empty() { self.0.text.clone() } else { format!("{}. {}", self.0.title, self.0.text) }
     }
 
-    fn keyword_fields(&self, analyzer: &Analyzer) -> KeywordFields {
+    fn keyword_fields(&self, analyzer: &Analyzer, _weights: &FieldWeights) -> KeywordFields {
         KeywordFields {
             fields: vec![
                 (analyzer.analyze(&self.0.title, Lang::Auto), 2.0),
@@ -177,18 +198,29 @@ pub fn run(cli: &Cli, cmd: &EvalCommand) -> anyhow::Result<ExitCode> {
 
 fn index_dir(cli: &Cli, args: &RunArgs, set: &EvalSet, hash: &str) -> PathBuf {
     let base = args.index_dir.clone().unwrap_or_else(|| cli.home().join("eval-index"));
-    let variant = if args.no_arabic { "-noarabic" } else { "" };
+    let mut variant = String::new();
+    if args.no_arabic {
+        variant.push_str("-noarabic");
+    }
+    if args.mode.iter().all(|m| m == "keyword") {
+        variant.push_str("-keyword");
+    }
+    if let Some(w) = &args.field_weights {
+        let weights = [w.name, w.products, w.owner, w.place, w.sector, w.description];
+        variant.push_str(&format!("-w{}", weights.map(|x| x.to_string()).join("_")));
+    }
     base.join(format!("{}-{}{variant}", set.name, &hash[..16.min(hash.len())]))
 }
 
 fn run_set(cli: &Cli, args: &RunArgs) -> anyhow::Result<ExitCode> {
     let set = EvalSet::load(&args.set)?;
     let hash = set.content_hash()?;
-    let embedder = Arc::new(cli.load_embedder()?);
+    let keyword_only = args.mode.iter().all(|m| m == "keyword");
+    let embedder: Arc<dyn TextEmbedder> = if keyword_only { Arc::new(NoEmbedder) } else { Arc::new(cli.load_embedder()?) };
     let dir = index_dir(cli, args, &set, &hash);
     let store = EmbeddedStore::open(&dir, embedder.dim(), &embedder.model_id())?;
     let analyzer = Analyzer::new(AnalyzerConfig { arabic: !args.no_arabic, ..Default::default() });
-    let options = IndexOptions::default();
+    let options = IndexOptions { field_weights: args.field_weights.unwrap_or_default(), ..Default::default() };
 
     match &set.corpus {
         CorpusSource::Docs(docs) => {
