@@ -328,3 +328,19 @@ fn killed_index_run_keeps_stored_batches() {
     let rerun = index_file(&model, &input, &index, &["--batch-size", "8"]);
     assert!(rerun.count("unchanged") >= done, "{done} records were reported as indexed before the kill: {}", rerun.summary);
 }
+
+#[test]
+fn index_rejects_folder_open_in_server() {
+    let Some(model) = model_dir() else { return };
+    let dir = temp_dir();
+    let index = dir.path().join("index");
+    index_file(&model, &fixture("small.jsonl"), &index, &[]);
+    let server = start_server(&model, &dir);
+
+    let second = gip(&model).args(["index", "--input"]).arg(fixture("small.jsonl")).arg("--data-dir").arg(&index).output().expect("failed to run gip index");
+    let stderr = String::from_utf8_lossy(&second.stderr);
+    stop_gracefully(server);
+
+    assert!(!second.status.success(), "gip index on a served folder succeeded; stderr: {stderr}");
+    assert!(stderr.contains("open in another gip process"), "unexpected error: {stderr}");
+}

@@ -16,6 +16,12 @@ pub enum IndexError {
         source: std::io::Error,
     },
 
+    #[error(
+        "the index at {dir} is open in another gip process (gip serve, gip index or gip delete); \
+         stop that process or use another --data-dir"
+    )]
+    Locked { dir: PathBuf },
+
     #[error(transparent)]
     Model(#[from] gip_models::ModelError),
 }

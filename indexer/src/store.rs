@@ -128,6 +128,9 @@ pub struct EmbeddedStore {
     dir: PathBuf,
     shard: EdgeShard,
     pub manifest: StoreManifest,
+    /// Exclusive lock on `<dir>/lock`, held while the store is open: two
+    /// processes writing one Qdrant Edge shard would corrupt it.
+    _lock: std::fs::File,
 }
 
 impl EmbeddedStore {
@@ -136,6 +139,12 @@ impl EmbeddedStore {
     pub fn open(dir: &Path, dim: usize, model_id: &str) -> Result<Self> {
         let io = |source| IndexError::Io { dir: dir.to_path_buf(), source };
         std::fs::create_dir_all(dir).map_err(io)?;
+        let lock = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(dir.join("lock")).map_err(io)?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => return Err(IndexError::Locked { dir: dir.to_path_buf() }),
+            Err(std::fs::TryLockError::Error(e)) => return Err(io(e)),
+        }
         let manifest_path = dir.join(MANIFEST);
         let shard_dir = dir.join(SHARD_DIR);
 
@@ -173,7 +182,7 @@ impl EmbeddedStore {
             .build();
         std::fs::create_dir_all(&shard_dir).map_err(io)?;
         let shard = EdgeShard::load(&shard_dir, Some(config))?;
-        let store = Self { dir: dir.to_path_buf(), shard, manifest };
+        let store = Self { dir: dir.to_path_buf(), shard, manifest, _lock: lock };
         store.create_payload_indexes()?;
         Ok(store)
     }
