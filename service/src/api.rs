@@ -252,7 +252,9 @@ async fn run_search(state: Arc<AppState>, id: RequestId, request: SearchRequest)
         Ok(Err(e)) => return with_id(ApiError::internal(e), &id),
         Err(e) => return with_id(ApiError::internal(e), &id),
     };
-    state.metrics.record_embedding(response.timings.embed_ms / 1000.0);
+    if response.mode != crate::engine::Mode::Keyword {
+        state.metrics.record_embedding(response.timings.embed_ms / 1000.0);
+    }
 
     let hits = response.hits.len();
     let mut response = response;

@@ -285,14 +285,17 @@ impl SearchEngine {
         let started = Instant::now();
         let window = request.offset + request.limit;
         let prefetch = self.config.prefetch_limit.max(window);
+        let mut keyword_matches: Option<Vec<Hit>> = None;
         let (hits, ranks, total) = match (request.mode, dense) {
             (Mode::Keyword, _) | (Mode::Hybrid, None) | (Mode::Semantic, None) => {
                 if sparse.is_empty() {
+                    keyword_matches = Some(Vec::new());
                     (vec![], HashMap::new(), 0)
                 } else {
                     let all = sort_hits(self.store.query(&StoreQuery::Sparse(sparse), &filter, 1000.max(window), 0)?);
                     let total = all.len();
                     let ranks = rank_map(&all, RankKind::Keyword);
+                    keyword_matches = Some(all.clone());
                     (page(all, request.offset, request.limit), ranks, total)
                 }
             }
@@ -328,9 +331,14 @@ impl SearchEngine {
         };
         timings.retrieve_ms = ms(started);
 
-        // 4. Facets over the same filtered set.
+        // 4. Facets: over the matches in keyword mode (only they are
+        // results), over every record that passes the filters otherwise
+        // (semantic search ranks all of them). Either way they sum to `total`.
         let started = Instant::now();
-        let facets = self.facets(&filter)?;
+        let facets = match &keyword_matches {
+            Some(matches) => facets_of(matches),
+            None => self.facets(&filter)?,
+        };
         timings.facets_ms = ms(started);
 
         let query_terms: HashSet<String> = terms.into_iter().map(|t| t.term).collect();
@@ -415,6 +423,30 @@ impl SearchEngine {
         let hits = self.store.query(&StoreQuery::Dense(vector), &filter, limit, 0)?;
         let ranks = rank_map(&hits, RankKind::Dense);
         Ok(Some(hits.into_iter().map(|h| self.to_search_hit(h, &ranks, &HashSet::new())).collect()))
+    }
+}
+
+/// Facet counts of a list of hits, read from their payloads.
+fn facets_of(hits: &[Hit]) -> Facets {
+    let count = |key: &str| -> Vec<(String, usize)> {
+        let mut counts: HashMap<String, usize> = HashMap::new();
+        for hit in hits {
+            if let Some(value) = hit.payload.get(key).and_then(Value::as_str) {
+                *counts.entry(value.to_string()).or_default() += 1;
+            }
+        }
+        let mut counts: Vec<(String, usize)> = counts.into_iter().collect();
+        counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        counts
+    };
+    let plain = |v: Vec<(String, usize)>| v.into_iter().map(|(value, count)| FacetCount { value, count, label: None }).collect();
+    Facets {
+        country: plain(count(keys::COUNTRY)),
+        sector: count(keys::ISIC_DIVISION)
+            .into_iter()
+            .map(|(value, count)| FacetCount { label: label(&value), value, count })
+            .collect(),
+        status: plain(count(keys::STATUS)),
     }
 }
 
