@@ -454,3 +454,17 @@ fn post_search_matches_get_search() {
         assert!(country == "AE" || country == "OM", "{} is in {country}", hit["id"]);
     }
 }
+
+#[test]
+fn keyword_facets_count_matches() {
+    let Some(server) = sample_server() else { return };
+
+    let body = server.search(&[("q", "steel"), ("mode", "keyword"), ("understand", "false"), ("limit", "100")]);
+
+    let total = body["total"].as_u64().expect("total is a number");
+    assert!(total > 0, "keyword search for steel found nothing: {body}");
+    for facet in ["country", "sector", "status"] {
+        let sum: u64 = body["facets"][facet].as_array().expect("facet list").iter().map(|f| f["count"].as_u64().unwrap_or(0)).sum();
+        assert_eq!(sum, total, "{facet} facet counts do not sum to total {total}: {}", body["facets"][facet]);
+    }
+}
