@@ -375,15 +375,7 @@ impl SearchEngine {
 
     fn facets(&self, filter: &SearchFilter) -> Result<Facets, EngineError> {
         let counts = |key: &str| -> Result<Vec<(String, usize)>, EngineError> { Ok(self.store.facet(key, filter, 100)?) };
-        let plain = |v: Vec<(String, usize)>| v.into_iter().map(|(value, count)| FacetCount { value, count, label: None }).collect();
-        Ok(Facets {
-            country: plain(counts(keys::COUNTRY)?),
-            sector: counts(keys::ISIC_DIVISION)?
-                .into_iter()
-                .map(|(value, count)| FacetCount { label: label(&value), value, count })
-                .collect(),
-            status: plain(counts(keys::STATUS)?),
-        })
+        Ok(assemble_facets(counts(keys::COUNTRY)?, counts(keys::ISIC_DIVISION)?, counts(keys::STATUS)?))
     }
 
     fn to_search_hit(&self, hit: Hit, ranks: &HashMap<String, Ranks>, terms: &HashSet<String>) -> SearchHit {
@@ -439,14 +431,16 @@ fn facets_of(hits: &[Hit]) -> Facets {
         counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         counts
     };
+    assemble_facets(count(keys::COUNTRY), count(keys::ISIC_DIVISION), count(keys::STATUS))
+}
+
+/// Builds the facet lists from value counts, labelling ISIC divisions.
+fn assemble_facets(country: Vec<(String, usize)>, sector: Vec<(String, usize)>, status: Vec<(String, usize)>) -> Facets {
     let plain = |v: Vec<(String, usize)>| v.into_iter().map(|(value, count)| FacetCount { value, count, label: None }).collect();
     Facets {
-        country: plain(count(keys::COUNTRY)),
-        sector: count(keys::ISIC_DIVISION)
-            .into_iter()
-            .map(|(value, count)| FacetCount { label: label(&value), value, count })
-            .collect(),
-        status: plain(count(keys::STATUS)),
+        country: plain(country),
+        sector: sector.into_iter().map(|(value, count)| FacetCount { label: label(&value), value, count }).collect(),
+        status: plain(status),
     }
 }
 
