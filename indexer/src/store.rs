@@ -39,7 +39,7 @@ pub struct StoredPoint {
     pub payload: Value,
 }
 
-/// How results are fused in hybrid mode.
+/// Fusion method of hybrid mode.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FusionMethod {
@@ -74,7 +74,7 @@ pub struct Hit {
     pub payload: Value,
 }
 
-/// What a record's stored bookkeeping says.
+/// Bookkeeping stored with a record.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredState {
     pub content_hash: String,
@@ -111,7 +111,7 @@ fn path(key: &str) -> Result<JsonPath> {
     JsonPath::try_from(key).map_err(|_| IndexError::Store(format!("invalid payload key {key:?}")))
 }
 
-/// What the data directory records about its index.
+/// Description of the index that its data directory stores.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct StoreManifest {
     pub layout_version: u32,

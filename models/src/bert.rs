@@ -26,13 +26,13 @@ pub struct BertConfig {
     pub position_offset: usize,
 }
 
-/// Where the encoder's tensors come from.
+/// Source of the encoder's tensors.
 pub trait WeightSource {
-    /// A dense tensor, dequantized to f32 if needed.
+    /// Returns a dense tensor, dequantized to f32 if needed.
     fn tensor(&mut self, name: &str) -> Result<Tensor>;
-    /// A weight matrix for `x · Wᵀ`, kept quantized where it is quantized.
+    /// Returns a weight matrix for `x · Wᵀ`, kept quantized where it is quantized.
     fn linear(&mut self, name: &str) -> Result<LinearWeight>;
-    /// The word-embedding table, kept quantized where it is quantized.
+    /// Returns the word-embedding table, kept quantized where it is quantized.
     fn embedding(&mut self, name: &str) -> Result<EmbeddingTable>;
 }
 
@@ -224,7 +224,7 @@ impl BertModel {
         Ok(Self { config, words, positions, token_type, embedding_norm, layers })
     }
 
-    /// Encodes a padded batch. `ids` holds `batch` rows of `seq` ids each,
+    /// Encodes a padded batch. `ids` contains `batch` rows of `seq` ids each,
     /// `lengths[i]` the real tokens of row i (the rest is padding). Returns
     /// `[batch, hidden]` mean-pooled over the real tokens.
     pub fn forward(&self, ids: &[u32], lengths: &[usize], seq: usize) -> Result<Tensor> {

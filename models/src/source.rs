@@ -10,7 +10,7 @@ pub const DEFAULT_MODEL: &str = "multilingual-e5-small";
 pub const DEFAULT_HUB_REPO: &str = "intfloat/multilingual-e5-small";
 pub const DEFAULT_HUB_REVISION: &str = "614241f622f53c4eeff9890bdc4f31cfecc418b3";
 
-/// How a model folder was found.
+/// Place a model folder was found in.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Origin {
@@ -45,7 +45,7 @@ impl ModelLocator {
         self.home.join("models").join(DEFAULT_MODEL)
     }
 
-    /// Returns the first place that holds a loadable model, or one error
+    /// Returns the first place that contains a loadable model, or one error
     /// naming every place tried and why each failed.
     pub fn locate(&self) -> Result<(PathBuf, Origin)> {
         if let Some(dir) = &self.model_dir {
@@ -107,7 +107,7 @@ pub fn default_home() -> PathBuf {
     dirs::data_dir().map(|d| d.join("gip")).unwrap_or_else(|| PathBuf::from(".gip"))
 }
 
-/// Checks that `dir` holds a model this crate can load; the error says what is missing.
+/// Checks that `dir` contains a model this crate can load; the error says what is missing.
 pub fn check_dir(dir: &Path) -> std::result::Result<(), String> {
     if !dir.is_dir() {
         return Err("folder does not exist".into());

@@ -162,7 +162,7 @@ impl Status {
     }
 }
 
-/// Who may see a record.
+/// Audience allowed to read a record.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Visibility {

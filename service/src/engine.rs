@@ -74,7 +74,7 @@ impl Default for EngineConfig {
     }
 }
 
-/// Where each list placed a hit (1-based), for "why it ranked".
+/// Rank (1-based) of a hit in each list, for "why it ranked".
 #[derive(Debug, Clone, Default, Serialize, ToSchema)]
 pub struct Ranks {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -139,7 +139,7 @@ pub struct SearchResponse {
     pub limit: usize,
     pub hits: Vec<SearchHit>,
     pub facets: Facets,
-    /// What question understanding found (`null` when it was off).
+    /// Result of question understanding (`null` when it was off).
     #[schema(value_type = Option<Object>)]
     pub interpretation: Option<Interpretation>,
     /// The filters the search ran with: explicit ones, else understood ones.
@@ -173,7 +173,7 @@ pub struct QueryCache {
 }
 
 impl QueryCache {
-    /// A cache of at most `capacity` questions (384 floats each); 0 turns it off.
+    /// Creates a cache of at most `capacity` questions (384 floats each); 0 turns it off.
     pub fn new(capacity: usize) -> Self {
         let entries = std::num::NonZeroUsize::new(capacity).map(|c| std::sync::Mutex::new(lru::LruCache::new(c)));
         Self { entries }
@@ -395,7 +395,7 @@ impl SearchEngine {
         }
     }
 
-    /// A record by id, if `access` may read it.
+    /// Returns a record by id, if `access` may read it.
     pub fn get(&self, id: &str, access: &SearchFilter) -> Result<Option<SearchHit>, EngineError> {
         let hits = self.store.get(&[id.to_string()], access)?;
         Ok(hits.into_iter().next().map(|h| self.to_search_hit(h, &HashMap::new(), &HashSet::new())))

@@ -85,7 +85,7 @@ fn median_seconds(repeat: usize, mut f: impl FnMut() -> anyhow::Result<()>) -> a
 fn bench(cli: &Cli, passages: &std::path::Path, batch: usize, repeat: usize) -> anyhow::Result<()> {
     let text = std::fs::read_to_string(passages)?;
     let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).take(batch).collect();
-    anyhow::ensure!(lines.len() == batch, "{} holds {} passages; --batch {batch} needs that many", passages.display(), lines.len());
+    anyhow::ensure!(lines.len() == batch, "{} contains {} passages; --batch {batch} needs that many", passages.display(), lines.len());
     let embedder = cli.load_embedder()?;
     let tokens: usize = lines.iter().map(|l| embedder.tokenize(l, TextKind::Passage).map(|t| t.len() + 2)).sum::<Result<usize, _>>()?;
 
