@@ -2,9 +2,13 @@
 //! and the axum HTTP API and search page in [`api`].
 
 pub mod api;
+pub mod audit;
+pub mod auth;
 pub mod engine;
 pub mod error;
 pub mod highlight;
+pub mod ingest;
+pub mod limit;
 pub mod metrics;
 pub mod params;
 

@@ -3,6 +3,7 @@
 mod analyze;
 mod eval;
 mod index;
+mod keys;
 mod model;
 mod serve;
 
@@ -41,6 +42,9 @@ enum Command {
     Delete(index::DeleteArgs),
     /// Serve the search API and the search page.
     Serve(serve::ServeArgs),
+    /// Create, list and revoke API keys.
+    #[command(subcommand)]
+    Keys(keys::KeysCommand),
     /// Show each keyword-analysis stage for a text.
     Analyze(analyze::AnalyzeArgs),
     /// Relevance evaluation: import sets, run them, report.
@@ -58,6 +62,7 @@ pub fn run() -> ExitCode {
         Command::Index(args) => index::run_index(&cli, args),
         Command::Delete(args) => index::run_delete(&cli, args),
         Command::Serve(args) => serve::run(&cli, args),
+        Command::Keys(cmd) => keys::run(&cli, cmd),
         Command::Analyze(args) => analyze::run(args),
         Command::Eval(cmd) => eval::run(&cli, cmd),
     };

@@ -136,11 +136,12 @@ pub fn free_port() -> u16 {
 /// The `sh` watchdog around `gip serve`. It prints the server's pid and
 /// waits for end of file on its standard input, which comes when the test
 /// drops the pipe or exits. Then it stops the server with SIGTERM, removes
-/// the folder given as the last argument (if any) and exits with the
-/// server's status.
+/// the folder given as the sixth argument (if any) and exits with the
+/// server's status. Arguments after the sixth go to `gip serve`.
 const WATCHDOG: &str = r#"
 gip=$1; data_dir=$2; listen=$3; log=$4; model_dir=$5; remove=$6
-"$gip" --model-dir "$model_dir" serve --data-dir "$data_dir" --listen "$listen" >"$log" 2>&1 &
+shift 6
+"$gip" --model-dir "$model_dir" serve --data-dir "$data_dir" --listen "$listen" "$@" >"$log" 2>&1 &
 server=$!
 echo "$server"
 read -r line || true
@@ -166,6 +167,11 @@ impl Server {
     /// the model and index may still be loading. The server log goes to
     /// `log`. `remove_on_exit` is deleted after the server stops.
     pub fn spawn(model_dir: &Path, data_dir: &Path, log: &Path, remove_on_exit: Option<&Path>) -> Server {
+        Server::spawn_with(model_dir, data_dir, log, remove_on_exit, &[])
+    }
+
+    /// Like [`Server::spawn`], passing `serve_args` to `gip serve`.
+    pub fn spawn_with(model_dir: &Path, data_dir: &Path, log: &Path, remove_on_exit: Option<&Path>, serve_args: &[&str]) -> Server {
         let port = free_port();
         let listen = format!("127.0.0.1:{port}");
         let mut watchdog = Command::new("sh")
@@ -178,6 +184,7 @@ impl Server {
             .arg(log)
             .arg(model_dir)
             .arg(remove_on_exit.unwrap_or(Path::new("")))
+            .args(serve_args)
             .env("HF_HUB_OFFLINE", "1")
             .env("GIP_LOG", "info")
             .stdin(Stdio::piped())
@@ -288,6 +295,8 @@ pub struct Response {
     /// The `x-request-id` header.
     pub request_id: Option<String>,
     pub content_type: String,
+    /// Every header, names in lower case.
+    pub headers: HashMap<String, String>,
     pub body: String,
 }
 
@@ -315,8 +324,13 @@ fn read_response(result: Result<ureq::Response, ureq::Error>) -> Result<Response
     let status = response.status();
     let request_id = response.header("x-request-id").map(str::to_string);
     let content_type = response.header("content-type").unwrap_or_default().to_string();
+    let headers = response
+        .headers_names()
+        .into_iter()
+        .filter_map(|name| Some((name.to_ascii_lowercase(), response.header(&name)?.to_string())))
+        .collect();
     let body = response.into_string().expect("response body is UTF-8 text");
-    Ok(Response { status, request_id, content_type, body })
+    Ok(Response { status, request_id, content_type, headers, body })
 }
 
 fn try_get(url: &str) -> Option<Response> {
@@ -330,6 +344,20 @@ pub fn get(url: &str, params: &[(&str, &str)]) -> Response {
         request = request.query(name, value);
     }
     read_response(request.call()).unwrap_or_else(|error| panic!("GET {url} {params:?} failed: {error}"))
+}
+
+/// Sends `method url` with `headers` and, when given, `body` as
+/// `application/json`.
+pub fn request(method: &str, url: &str, headers: &[(&str, &str)], body: Option<&str>) -> Response {
+    let mut request = agent().request(method, url);
+    for (name, value) in headers {
+        request = request.set(name, value);
+    }
+    let result = match body {
+        Some(body) => request.set("content-type", "application/json").send_string(body),
+        None => request.call(),
+    };
+    read_response(result).unwrap_or_else(|error| panic!("{method} {url} failed: {error}"))
 }
 
 /// Sends `POST url` with `body` as `application/json`.
