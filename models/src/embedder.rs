@@ -11,7 +11,6 @@
 
 use std::path::{Path, PathBuf};
 
-use candle_core::{Device, Tensor};
 use serde::Serialize;
 
 use crate::bert::{BertConfig, BertModel, l2_normalize};
@@ -155,6 +154,10 @@ impl Embedder {
         Ok(Self::assemble(model, TextTokenizer::Spm(tokenizer), info, query_prefix, passage_prefix))
     }
 
+    // NOTE: tests load a folder exported from the 4-bit model
+    // (`models/tests/safetensors.rs`), never a hub download. The hub's
+    // `tokenizer.json` normalizes with sentencepiece's precompiled charsmap,
+    // which no test runs.
     fn load_hf(dir: &Path) -> Result<Self> {
         crate::source::check_dir(dir).map_err(|reason| ModelError::invalid(dir, reason))?;
         let config_path = dir.join("config.json");
@@ -250,19 +253,20 @@ impl Embedder {
         self.model.config.max_positions - self.model.config.position_offset - 2
     }
 
-    fn encode_windows(&self, windows: &[&Window]) -> Result<Tensor> {
+    /// Runs one packed forward pass over `windows` and returns one pooled,
+    /// unnormalized row of `hidden` values per window.
+    fn encode_windows(&self, windows: &[&Window]) -> Result<Vec<f32>> {
         let (bos, eos) = self.tokenizer.bos_eos();
-        let seq = windows.iter().map(|w| w.ids.len() + 2).max().unwrap_or(2);
-        let mut ids = Vec::with_capacity(windows.len() * seq);
+        let total: usize = windows.iter().map(|w| w.ids.len() + 2).sum();
+        let mut ids = Vec::with_capacity(total);
         let mut lengths = Vec::with_capacity(windows.len());
         for w in windows {
             ids.push(bos);
             ids.extend_from_slice(&w.ids);
             ids.push(eos);
-            ids.resize(ids.len() + seq - (w.ids.len() + 2), bos);
             lengths.push(w.ids.len() + 2);
         }
-        self.model.forward(&ids, &lengths, seq)
+        self.model.forward(&ids, &lengths)
     }
 }
 
@@ -286,15 +290,16 @@ impl TextEmbedder for Embedder {
             }
         }
 
-        // Similar lengths share a batch, so little compute goes to padding.
+        // Windows are packed without padding, so the order only decides which
+        // windows share a forward pass. Longest first keeps passes similar in size.
         let mut order: Vec<&Window> = windows.iter().collect();
         order.sort_by_key(|w| std::cmp::Reverse(w.ids.len()));
 
         let mut sums = vec![vec![0f32; hidden]; texts.len()];
         let mut weights = vec![0f32; texts.len()];
         for batch in order.chunks(self.batch_windows) {
-            let pooled = self.encode_windows(batch)?.to_vec2::<f32>()?;
-            for (window, vector) in batch.iter().zip(pooled) {
+            let pooled = self.encode_windows(batch)?;
+            for (window, vector) in batch.iter().zip(pooled.chunks_exact(hidden)) {
                 let weight = window.ids.len().max(1) as f32;
                 for (sum, value) in sums[window.text].iter_mut().zip(vector) {
                     *sum += weight * value;
@@ -303,13 +308,11 @@ impl TextEmbedder for Embedder {
             }
         }
 
-        let rows: Vec<f32> = sums
-            .iter()
-            .zip(&weights)
-            .flat_map(|(sum, &w)| sum.iter().map(move |v| v / w.max(1e-12)))
-            .collect();
-        let matrix = Tensor::from_vec(rows, (texts.len(), hidden), &Device::Cpu)?;
-        Ok(l2_normalize(&matrix)?.to_vec2::<f32>()?)
+        for (sum, &weight) in sums.iter_mut().zip(&weights) {
+            sum.iter_mut().for_each(|v| *v /= weight.max(1e-12));
+            l2_normalize(sum);
+        }
+        Ok(sums)
     }
 
     fn dim(&self) -> usize {

