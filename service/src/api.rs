@@ -495,8 +495,29 @@ async fn run_search(state: Arc<AppState>, id: RequestId, caller: Caller, request
     let total = response.total;
     let mut response = response;
     response.request_id = id.0.clone();
-    let mut http = Json(response).into_response();
+    let mut http = json_with_timing(&response);
     http.extensions_mut().insert(LogInfo { mode, hits, query, total: Some(total), ..LogInfo::action("search") });
+    http
+}
+
+/// Encodes a search response as JSON, like [`Json`] does, and reports the
+/// search stages and the encoding time in a `server-timing` header
+/// (milliseconds), which browsers' developer tools and the benchmark
+/// scripts read.
+fn json_with_timing(response: &SearchResponse) -> Response {
+    let started = Instant::now();
+    let body = match serde_json::to_vec(response) {
+        Ok(body) => body,
+        Err(e) => return with_id(ApiError::internal(e), &RequestId(response.request_id.clone())),
+    };
+    let serialize_ms = started.elapsed().as_secs_f64() * 1000.0;
+    tracing::debug!(serialize_ms, bytes = body.len(), "response encoded");
+
+    let timing = format!("search;dur={:.3}, serialize;dur={serialize_ms:.3}", response.took_ms);
+    let mut http = ([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], body).into_response();
+    if let Ok(value) = HeaderValue::from_str(&timing) {
+        http.headers_mut().insert("server-timing", value);
+    }
     http
 }
 

@@ -118,12 +118,31 @@ pub struct Facets {
 }
 
 /// Time per stage, in milliseconds.
+///
+/// `dense_ms`, `sparse_ms`, `fusion_ms` and `count_ms` split `retrieve_ms`;
+/// a stage the mode does not run stays 0. Each store query also reads the
+/// payloads of the points it returns, so payload reads are inside those
+/// figures. The JSON encoding of the response happens after these are set
+/// and is reported in the `server-timing` header instead.
 #[derive(Debug, Clone, Default, Serialize, ToSchema)]
 pub struct Timings {
+    /// Question understanding and the merge of understood filters.
     pub understand_ms: f64,
+    /// Keyword analysis of the question and its dense embedding (or the
+    /// query cache lookup that replaces it).
     pub embed_ms: f64,
     pub retrieve_ms: f64,
+    /// Dense nearest-neighbour query (hybrid: the dense list used for ranks).
+    pub dense_ms: f64,
+    /// Keyword (sparse) query (hybrid: the keyword list used for ranks).
+    pub sparse_ms: f64,
+    /// The fused dense and keyword query of hybrid mode.
+    pub fusion_ms: f64,
+    /// Count of the records that pass the filters.
+    pub count_ms: f64,
     pub facets_ms: f64,
+    /// Building the hits from payloads: record copies, highlights, labels.
+    pub hits_ms: f64,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -292,7 +311,10 @@ impl SearchEngine {
                     keyword_matches = Some(Vec::new());
                     (vec![], HashMap::new(), 0)
                 } else {
-                    let all = sort_hits(self.store.query(&StoreQuery::Sparse(sparse), &filter, 1000.max(window), 0)?);
+                    let all = timed(&mut timings.sparse_ms, || {
+                        self.store.query(&StoreQuery::Sparse(sparse), &filter, 1000.max(window), 0)
+                    })?;
+                    let all = sort_hits(all);
                     let total = all.len();
                     let ranks = rank_map(&all, RankKind::Keyword);
                     keyword_matches = Some(all.clone());
@@ -300,18 +322,25 @@ impl SearchEngine {
                 }
             }
             (Mode::Semantic, Some(dense)) => {
-                let all = self.store.query(&StoreQuery::Dense(dense), &filter, window + TIE_MARGIN, 0)?;
+                let all = timed(&mut timings.dense_ms, || {
+                    self.store.query(&StoreQuery::Dense(dense), &filter, window + TIE_MARGIN, 0)
+                })?;
                 let all = sort_hits(all);
                 let ranks = rank_map(&all, RankKind::Dense);
-                (page(all, request.offset, request.limit), ranks, self.store.count(&filter)?)
+                let total = timed(&mut timings.count_ms, || self.store.count(&filter))?;
+                (page(all, request.offset, request.limit), ranks, total)
             }
             (Mode::Hybrid, Some(dense)) => {
-                let dense_list = self.store.query(&StoreQuery::Dense(dense.clone()), &filter, prefetch, 0)?;
+                let dense_list = timed(&mut timings.dense_ms, || {
+                    self.store.query(&StoreQuery::Dense(dense.clone()), &filter, prefetch, 0)
+                })?;
                 let mut ranks = rank_map(&dense_list, RankKind::Dense);
                 let hits = if sparse.is_empty() {
                     page(dense_list, request.offset, request.limit)
                 } else {
-                    let keyword_list = self.store.query(&StoreQuery::Sparse(sparse.clone()), &filter, prefetch, 0)?;
+                    let keyword_list = timed(&mut timings.sparse_ms, || {
+                        self.store.query(&StoreQuery::Sparse(sparse.clone()), &filter, prefetch, 0)
+                    })?;
                     for (id, r) in rank_map(&keyword_list, RankKind::Keyword) {
                         ranks.entry(id).or_default().keyword = r.keyword;
                     }
@@ -323,10 +352,11 @@ impl SearchEngine {
                         rrf_k: self.config.rrf_k,
                         prefetch_limit: prefetch,
                     };
-                    let fused = self.store.query(&query, &filter, window + TIE_MARGIN, 0)?;
+                    let fused = timed(&mut timings.fusion_ms, || self.store.query(&query, &filter, window + TIE_MARGIN, 0))?;
                     page(sort_hits(fused), request.offset, request.limit)
                 };
-                (hits, ranks, self.store.count(&filter)?)
+                let total = timed(&mut timings.count_ms, || self.store.count(&filter))?;
+                (hits, ranks, total)
             }
         };
         timings.retrieve_ms = ms(started);
@@ -341,13 +371,16 @@ impl SearchEngine {
         };
         timings.facets_ms = ms(started);
 
+        // 5. Hits from payloads.
+        let started = Instant::now();
         let query_terms: HashSet<String> = terms.into_iter().map(|t| t.term).collect();
         let hits = hits
             .into_iter()
             .map(|hit| self.to_search_hit(hit, &ranks, &query_terms))
             .collect();
+        timings.hits_ms = ms(started);
 
-        let took_ms = timings.understand_ms + timings.embed_ms + timings.retrieve_ms + timings.facets_ms;
+        let took_ms = timings.understand_ms + timings.embed_ms + timings.retrieve_ms + timings.facets_ms + timings.hits_ms;
         Ok(SearchResponse {
             request_id: String::new(),
             took_ms: (took_ms * 10.0).round() / 10.0,
@@ -479,4 +512,120 @@ fn page(hits: Vec<Hit>, offset: usize, limit: usize) -> Vec<Hit> {
 
 fn ms(started: Instant) -> f64 {
     started.elapsed().as_secs_f64() * 1000.0
+}
+
+/// Runs `stage` and adds its wall time, in milliseconds, to `total`.
+fn timed<T>(total: &mut f64, stage: impl FnOnce() -> T) -> T {
+    let started = Instant::now();
+    let value = stage();
+    *total += ms(started);
+    value
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use gip_analysis::AnalyzerConfig;
+    use gip_indexer::EmbeddedStore;
+    use gip_indexer::store::StoredPoint;
+
+    /// Embeds every text as one fixed unit vector, so these tests need no model.
+    struct FixedEmbedder;
+
+    impl TextEmbedder for FixedEmbedder {
+        fn embed(&self, texts: &[&str], _kind: TextKind) -> gip_models::Result<Vec<Vec<f32>>> {
+            Ok(texts.iter().map(|_| vec![1.0, 0.0, 0.0, 0.0]).collect())
+        }
+
+        fn dim(&self) -> usize {
+            4
+        }
+
+        fn model_id(&self) -> String {
+            "fixed-test".into()
+        }
+    }
+
+    /// Builds an engine over a real embedded store of three public records.
+    fn engine(dir: &std::path::Path) -> SearchEngine {
+        let store = EmbeddedStore::open(dir, 4, "fixed-test").expect("store opens in a fresh folder");
+        let analyzer = Analyzer::new(AnalyzerConfig::default());
+        let names = ["Jubail steel plant", "Sohar cement plant", "Ruwais steel mill"];
+        let points = names
+            .iter()
+            .enumerate()
+            .map(|(i, name)| {
+                let id = format!("SA-{i:04}");
+                let terms = analyzer.analyze(name, Lang::Auto);
+                StoredPoint {
+                    id: id.clone(),
+                    dense: vec![1.0, i as f32, 0.0, 0.0],
+                    sparse: Bm25::default().document(&[(terms.as_slice(), 1.0)], 3.0),
+                    payload: json!({
+                        "id": id, "country": "SA", "status": "planned", "isic_division": "24",
+                        "visibility": "public", "record": {"id": id, "name": {"en": name}},
+                    }),
+                }
+            })
+            .collect();
+        store.upsert(points).expect("upsert succeeds");
+        SearchEngine {
+            store: Arc::new(store),
+            embedder: Arc::new(FixedEmbedder),
+            analyzer,
+            config: EngineConfig::default(),
+            query_cache: QueryCache::new(0),
+        }
+    }
+
+    fn search(engine: &SearchEngine, mode: Mode) -> SearchResponse {
+        let request = SearchRequest {
+            q: "steel".into(),
+            mode,
+            filter: SearchFilter::default(),
+            limit: 10,
+            offset: 0,
+            understand: false,
+        };
+        let access = SearchFilter { visibility: vec!["public".into()], ..Default::default() };
+        engine.search(&request, &access).expect("search succeeds")
+    }
+
+    #[test]
+    fn hybrid_timings_split_retrieval() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let t = search(&engine(dir.path()), Mode::Hybrid).timings;
+
+        assert!(t.dense_ms > 0.0, "dense stage not timed: {t:?}");
+        assert!(t.sparse_ms > 0.0, "sparse stage not timed: {t:?}");
+        assert!(t.fusion_ms > 0.0, "fusion stage not timed: {t:?}");
+        assert!(t.count_ms > 0.0, "count stage not timed: {t:?}");
+        assert!(t.hits_ms > 0.0, "hit building not timed: {t:?}");
+        let parts = t.dense_ms + t.sparse_ms + t.fusion_ms + t.count_ms;
+        assert!(parts <= t.retrieve_ms, "stages sum to {parts} ms, more than retrieval's {} ms", t.retrieve_ms);
+    }
+
+    #[test]
+    fn keyword_timings_skip_dense_stages() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let response = search(&engine(dir.path()), Mode::Keyword);
+        let t = &response.timings;
+
+        assert_eq!(response.total, 2, "two records contain \"steel\"");
+        assert!(t.sparse_ms > 0.0, "sparse stage not timed: {t:?}");
+        assert_eq!(t.dense_ms, 0.0);
+        assert_eq!(t.fusion_ms, 0.0);
+        assert_eq!(t.count_ms, 0.0, "keyword mode counts its matches without a store count");
+    }
+
+    #[test]
+    fn semantic_timings_skip_keyword_stages() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let t = search(&engine(dir.path()), Mode::Semantic).timings;
+
+        assert!(t.dense_ms > 0.0, "dense stage not timed: {t:?}");
+        assert!(t.count_ms > 0.0, "count stage not timed: {t:?}");
+        assert_eq!(t.sparse_ms, 0.0);
+        assert_eq!(t.fusion_ms, 0.0);
+    }
 }

@@ -1,6 +1,7 @@
 //! Command-line interface: parses arguments and calls into the crates.
 
 mod analyze;
+mod bench_scale;
 mod eval;
 mod index;
 mod keys;
@@ -50,6 +51,9 @@ enum Command {
     /// Relevance evaluation: import sets, run them, report.
     #[command(subcommand)]
     Eval(eval::EvalCommand),
+    /// Index synthetic corpora of perturbed sample records; prints time and size (see BENCHMARKS.md).
+    #[command(hide = true)]
+    BenchScale(bench_scale::BenchScaleArgs),
 }
 
 pub fn run() -> ExitCode {
@@ -65,6 +69,7 @@ pub fn run() -> ExitCode {
         Command::Keys(cmd) => keys::run(&cli, cmd),
         Command::Analyze(args) => analyze::run(args),
         Command::Eval(cmd) => eval::run(&cli, cmd),
+        Command::BenchScale(args) => bench_scale::run(&cli, args),
     };
     match result {
         Ok(code) => code,

@@ -166,8 +166,9 @@ impl Server {
     /// Starts `gip serve` over `data_dir` and returns once it listens;
     /// the model and index may still be loading. The server log goes to
     /// `log`. `remove_on_exit` is deleted after the server stops.
+    /// The rate limit is off, because tests share one client address.
     pub fn spawn(model_dir: &Path, data_dir: &Path, log: &Path, remove_on_exit: Option<&Path>) -> Server {
-        Server::spawn_with(model_dir, data_dir, log, remove_on_exit, &[])
+        Server::spawn_with(model_dir, data_dir, log, remove_on_exit, &["--rate-limit", "0"])
     }
 
     /// Like [`Server::spawn`], passing `serve_args` to `gip serve`.
