@@ -184,6 +184,78 @@ pub struct SearchEngine {
     /// Recent query vectors by query text: portals repeat popular questions,
     /// and hybrid plus semantic runs of one question embed it once.
     pub query_cache: QueryCache,
+    /// Totals and facets of recent filters (see [`FilterCache`]).
+    pub filter_cache: FilterCache,
+}
+
+/// Totals and facet counts of the records that pass a filter, by filter.
+///
+/// Semantic and hybrid searches count every record that passes the filters,
+/// whatever the question, so most searches (no filter but the caller's
+/// visibility) repeat the same counts, which cost tens of milliseconds at
+/// 100,000 records. Writes through [`crate::ingest`] clear the cache.
+/// Entries also expire after `ttl`, which bounds how stale counts get when
+/// another process writes to a shared Qdrant server.
+pub struct FilterCache {
+    entries: Option<std::sync::Mutex<lru::LruCache<String, (Instant, FilterSummary)>>>,
+    ttl: std::time::Duration,
+}
+
+#[derive(Clone, Default)]
+struct FilterSummary {
+    total: Option<usize>,
+    facets: Option<Facets>,
+}
+
+impl FilterCache {
+    /// Creates a cache of at most `capacity` filters whose entries live for
+    /// `ttl`; a capacity of 0 turns it off.
+    pub fn new(capacity: usize, ttl: std::time::Duration) -> Self {
+        let entries = std::num::NonZeroUsize::new(capacity).map(|c| std::sync::Mutex::new(lru::LruCache::new(c)));
+        Self { entries, ttl }
+    }
+
+    /// Drops every entry; called after each write.
+    pub fn clear(&self) {
+        if let Some(entries) = &self.entries {
+            entries.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        }
+    }
+
+    fn key(filter: &SearchFilter) -> String {
+        serde_json::to_string(filter).unwrap_or_default()
+    }
+
+    fn get(&self, filter: &SearchFilter) -> FilterSummary {
+        let Some(entries) = &self.entries else {
+            return FilterSummary::default();
+        };
+        let mut entries = entries.lock().unwrap_or_else(|e| e.into_inner());
+        let key = Self::key(filter);
+        match entries.get(&key) {
+            Some((stored, summary)) if stored.elapsed() < self.ttl => summary.clone(),
+            Some(_) => {
+                entries.pop(&key);
+                FilterSummary::default()
+            }
+            None => FilterSummary::default(),
+        }
+    }
+
+    fn update(&self, filter: &SearchFilter, change: impl FnOnce(&mut FilterSummary)) {
+        let Some(entries) = &self.entries else { return };
+        let mut entries = entries.lock().unwrap_or_else(|e| e.into_inner());
+        let key = Self::key(filter);
+        let entry = entries.get_or_insert_mut(key, || (Instant::now(), FilterSummary::default()));
+        change(&mut entry.1);
+    }
+}
+
+impl Default for FilterCache {
+    /// 256 filters for 10 seconds.
+    fn default() -> Self {
+        Self::new(256, std::time::Duration::from_secs(10))
+    }
 }
 
 /// Bounded LRU cache of query embeddings.
@@ -327,7 +399,7 @@ impl SearchEngine {
                 })?;
                 let all = sort_hits(all);
                 let ranks = rank_map(&all, RankKind::Dense);
-                let total = timed(&mut timings.count_ms, || self.store.count(&filter))?;
+                let total = timed(&mut timings.count_ms, || self.total(&filter))?;
                 (page(all, request.offset, request.limit), ranks, total)
             }
             (Mode::Hybrid, Some(dense)) => {
@@ -355,7 +427,7 @@ impl SearchEngine {
                     let fused = timed(&mut timings.fusion_ms, || self.store.query(&query, &filter, window + TIE_MARGIN, 0))?;
                     page(sort_hits(fused), request.offset, request.limit)
                 };
-                let total = timed(&mut timings.count_ms, || self.store.count(&filter))?;
+                let total = timed(&mut timings.count_ms, || self.total(&filter))?;
                 (hits, ranks, total)
             }
         };
@@ -406,9 +478,25 @@ impl SearchEngine {
         Ok(vector)
     }
 
+    /// Counts the records that pass `filter`, through the filter cache.
+    fn total(&self, filter: &SearchFilter) -> Result<usize, EngineError> {
+        if let Some(total) = self.filter_cache.get(filter).total {
+            return Ok(total);
+        }
+        let total = self.store.count(filter)?;
+        self.filter_cache.update(filter, |summary| summary.total = Some(total));
+        Ok(total)
+    }
+
+    /// Facet counts of the records that pass `filter`, through the filter cache.
     fn facets(&self, filter: &SearchFilter) -> Result<Facets, EngineError> {
+        if let Some(facets) = self.filter_cache.get(filter).facets {
+            return Ok(facets);
+        }
         let counts = |key: &str| -> Result<Vec<(String, usize)>, EngineError> { Ok(self.store.facet(key, filter, 100)?) };
-        Ok(assemble_facets(counts(keys::COUNTRY)?, counts(keys::ISIC_DIVISION)?, counts(keys::STATUS)?))
+        let facets = assemble_facets(counts(keys::COUNTRY)?, counts(keys::ISIC_DIVISION)?, counts(keys::STATUS)?);
+        self.filter_cache.update(filter, |summary| summary.facets = Some(facets.clone()));
+        Ok(facets)
     }
 
     fn to_search_hit(&self, hit: Hit, ranks: &HashMap<String, Ranks>, terms: &HashSet<String>) -> SearchHit {
@@ -575,6 +663,7 @@ mod tests {
             analyzer,
             config: EngineConfig::default(),
             query_cache: QueryCache::new(0),
+            filter_cache: FilterCache::default(),
         }
     }
 
@@ -627,5 +716,30 @@ mod tests {
         assert!(t.count_ms > 0.0, "count stage not timed: {t:?}");
         assert_eq!(t.sparse_ms, 0.0);
         assert_eq!(t.fusion_ms, 0.0);
+    }
+
+    #[test]
+    fn filter_cache_reuses_until_cleared() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let engine = engine(dir.path());
+        assert_eq!(search(&engine, Mode::Semantic).total, 3);
+
+        // A record stored behind the engine's back is not counted until the
+        // cache is cleared, which every write through the API does.
+        let extra = StoredPoint {
+            id: "SA-0009".into(),
+            dense: vec![0.0, 1.0, 0.0, 0.0],
+            sparse: Default::default(),
+            payload: json!({"id": "SA-0009", "country": "SA", "status": "planned", "isic_division": "24",
+                "visibility": "public", "record": {"id": "SA-0009", "name": {"en": "Dammam plant"}}}),
+        };
+        engine.store.upsert(vec![extra]).expect("upsert succeeds");
+        let cached = search(&engine, Mode::Semantic);
+        assert_eq!(cached.total, 3, "the total came from the cache");
+
+        engine.filter_cache.clear();
+        let fresh = search(&engine, Mode::Hybrid);
+        assert_eq!(fresh.total, 4);
+        assert_eq!(fresh.facets.country[0].count, 4, "facets were counted again");
     }
 }

@@ -162,7 +162,10 @@ pub fn write_batch(engine: &SearchEngine, caller: &Caller, values: &[Value]) -> 
     // 3. Store: the pipeline embeds only records whose hash changed.
     let records: Vec<Record> = accepted.iter().map(|(_, r, _)| r.clone()).collect();
     let options = IndexOptions { delete_missing: false, ..Default::default() };
-    index_items(&records, &HashSet::new(), engine.store.as_ref(), engine.embedder.as_ref(), &engine.analyzer, &options, &())?;
+    let counts = index_items(&records, &HashSet::new(), engine.store.as_ref(), engine.embedder.as_ref(), &engine.analyzer, &options, &())?;
+    if counts.indexed > 0 {
+        engine.filter_cache.clear();
+    }
 
     for (index, record, status) in accepted {
         match status {
@@ -191,5 +194,6 @@ pub fn delete(engine: &SearchEngine, caller: &Caller, id: &str) -> Result<Delete
     }
     engine.store.delete(&ids)?;
     engine.store.flush()?;
+    engine.filter_cache.clear();
     Ok(DeleteOutcome::Deleted)
 }

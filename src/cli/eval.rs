@@ -244,6 +244,7 @@ fn run_set(cli: &Cli, args: &RunArgs) -> anyhow::Result<ExitCode> {
             analyzer,
             config: engine_config(&args.fusion, args.rrf_weights.as_deref())?,
             query_cache: Default::default(),
+            filter_cache: gip_service::engine::FilterCache::default(),
         },
         understand: args.understand,
     };

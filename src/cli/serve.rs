@@ -102,6 +102,7 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<ExitCode> {
             analyzer: Analyzer::new(AnalyzerConfig::default()),
             config: engine_config,
             query_cache: gip_service::engine::QueryCache::new(cache_size),
+            filter_cache: gip_service::engine::FilterCache::default(),
         })
     });
 
