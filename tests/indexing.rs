@@ -223,14 +223,15 @@ enum KillPoint {
     AfterProgressLine(usize),
 }
 
-/// Starts `gip index` and kills it with SIGKILL at `point`. Returns the
-/// last progress `(done, total)` seen, if any.
-fn kill_index_run(model: &Path, input: &Path, index: &Path, point: &KillPoint) -> Option<(u64, u64)> {
+/// Starts `gip index EXTRA...` and kills it with SIGKILL at `point`.
+/// Returns the last progress `(done, total)` seen, if any.
+fn kill_index_run(model: &Path, input: &Path, index: &Path, extra: &[&str], point: &KillPoint) -> Option<(u64, u64)> {
     let mut child = gip(model)
         .args(["index", "--batch-size", "8", "--input"])
         .arg(input)
         .arg("--data-dir")
         .arg(index)
+        .args(extra)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -280,9 +281,9 @@ fn killed_index_run_resumes_without_duplicates() {
     write_jsonl(&input, &records);
 
     let started = Instant::now();
-    kill_index_run(&model, &input, &index, &KillPoint::After(Duration::from_secs(1)));
-    let first_batch = kill_index_run(&model, &input, &index, &KillPoint::AfterProgressLine(1));
-    let second_batch = kill_index_run(&model, &input, &index, &KillPoint::AfterProgressLine(2));
+    kill_index_run(&model, &input, &index, &[], &KillPoint::After(Duration::from_secs(1)));
+    let first_batch = kill_index_run(&model, &input, &index, &[], &KillPoint::AfterProgressLine(1));
+    let second_batch = kill_index_run(&model, &input, &index, &[], &KillPoint::AfterProgressLine(2));
     for (name, progress) in [("first", first_batch), ("second", second_batch)] {
         let (done, total) = progress.unwrap_or_else(|| panic!("the run killed after its {name} batch printed no progress"));
         assert!(done < total, "the run killed after its {name} batch had already finished ({done}/{total})");
@@ -321,7 +322,7 @@ fn killed_index_run_keeps_stored_batches() {
     let input = dir.path().join("records.jsonl");
     write_jsonl(&input, &records);
 
-    let progress = kill_index_run(&model, &input, &index, &KillPoint::AfterProgressLine(2));
+    let progress = kill_index_run(&model, &input, &index, &[], &KillPoint::AfterProgressLine(2));
     let (done, total) = progress.expect("the killed run printed no progress");
     assert!(done < total, "the run finished ({done}/{total}) before it was killed");
 
@@ -343,4 +344,123 @@ fn index_rejects_folder_open_in_server() {
 
     assert!(!second.status.success(), "gip index on a served folder succeeded; stderr: {stderr}");
     assert!(stderr.contains("open in another gip process"), "unexpected error: {stderr}");
+}
+
+/// Names of the shard folders in the data folder `index`.
+fn shard_folders(index: &Path) -> Vec<String> {
+    let entries = std::fs::read_dir(index).unwrap_or_else(|error| panic!("cannot list {}: {error}", index.display()));
+    let mut names: Vec<String> = entries
+        .map(|entry| entry.expect("readable folder entry").file_name().to_string_lossy().into_owned())
+        .filter(|name| name == "shard" || name.starts_with("shard-"))
+        .collect();
+    names.sort();
+    names
+}
+
+/// Returns the shard folder that the manifest of `index` points to.
+fn live_shard(index: &Path) -> String {
+    let manifest: Value = serde_json::from_slice(&std::fs::read(index.join("gip-store.json")).expect("manifest is readable"))
+        .expect("manifest is JSON");
+    manifest["shard"].as_str().unwrap_or("shard").to_string()
+}
+
+#[test]
+fn rebuild_replaces_index_and_drops_missing_records() {
+    let Some(model) = model_dir() else { return };
+    let dir = temp_dir();
+    let index = dir.path().join("index");
+    index_file(&model, &fixture("small.jsonl"), &index, &[]);
+    assert_eq!(shard_folders(&index), ["shard"], "premise: a new index has one shard folder");
+
+    let mut records = read_jsonl(&fixture("small.jsonl"));
+    records.retain(|r| r["id"] != "fx-0004");
+    let changed = records.iter_mut().find(|r| r["id"] == "fx-0002").expect("fixture has fx-0002");
+    changed["description"]["en"] = "The plant makes borosilicate laboratory glassware.".into();
+    let input = dir.path().join("rebuild.jsonl");
+    write_jsonl(&input, &records);
+
+    let rebuild = index_file(&model, &input, &index, &["--rebuild"]);
+    assert_eq!(rebuild.count("read"), 3);
+    assert_eq!(rebuild.count("indexed"), 3, "a rebuild embeds every record: {}", rebuild.summary);
+    assert_eq!(rebuild.count("unchanged"), 0, "summary: {}", rebuild.summary);
+    let live = live_shard(&index);
+    assert!(live.starts_with("shard-"), "the manifest still points to {live:?}");
+    assert_eq!(shard_folders(&index), [live.clone()], "the replaced shard folder was not deleted");
+
+    let server = start_server(&model, &dir);
+    let statuses: Vec<(&str, u16)> =
+        ["fx-0001", "fx-0002", "fx-0003", "fx-0004"].into_iter().map(|id| (id, server.get(&format!("/v1/projects/{id}")).status)).collect();
+    let new_text = hit_ids(&server.search(&[("q", "borosilicate"), ("mode", "keyword"), ("understand", "false")]));
+    stop_gracefully(server);
+
+    assert_eq!(statuses, [("fx-0001", 200), ("fx-0002", 200), ("fx-0003", 200), ("fx-0004", 404)]);
+    assert_eq!(new_text, ["fx-0002"], "the rebuilt text is not searchable");
+
+    // Incremental runs continue on the rebuilt index.
+    let again = index_file(&model, &input, &index, &[]);
+    assert_eq!(again.count("unchanged"), 3, "summary: {}", again.summary);
+}
+
+#[test]
+fn rebuild_with_rejected_records_keeps_old_index() {
+    let Some(model) = model_dir() else { return };
+    let dir = temp_dir();
+    let index = dir.path().join("index");
+    index_file(&model, &fixture("small.jsonl"), &index, &[]);
+
+    let input = fixture("bad-records.jsonl");
+    let run = index_with(&model, input.to_str().expect("UTF-8 path"), &index, &["--rebuild"], None);
+
+    assert_eq!(run.status.code(), Some(3), "exit status with rejected records; stderr:\n{}", run.stderr);
+    assert_eq!(run.count("rejected"), 4, "summary: {}", run.summary);
+    assert!(run.stderr.contains("rebuild cancelled"), "no cancellation message on stderr:\n{}", run.stderr);
+    assert_eq!(shard_folders(&index), ["shard"], "the cancelled rebuild left a shard folder");
+
+    let check = index_file(&model, &fixture("small.jsonl"), &index, &["--delete-missing"]);
+    assert_eq!(check.count("unchanged"), 4, "the old index lost records: {}", check.summary);
+    assert_eq!(check.count("indexed"), 0, "summary: {}", check.summary);
+    assert_eq!(check.count("deleted"), 0, "records of the cancelled rebuild are live: {}", check.summary);
+}
+
+#[test]
+fn killed_rebuild_keeps_old_index() {
+    let Some(model) = model_dir() else { return };
+    let dir = temp_dir();
+    let index = dir.path().join("index");
+    index_file(&model, &fixture("small.jsonl"), &index, &[]);
+
+    let records: Vec<Value> = sample_records().into_iter().take(32).collect();
+    let input = dir.path().join("records.jsonl");
+    write_jsonl(&input, &records);
+    let progress = kill_index_run(&model, &input, &index, &["--rebuild"], &KillPoint::AfterProgressLine(2));
+    let (done, total) = progress.expect("the killed rebuild printed no progress");
+    assert!(done < total, "the rebuild finished ({done}/{total}) before it was killed");
+    assert_eq!(shard_folders(&index).len(), 2, "premise: the killed rebuild left its shard folder");
+    assert_eq!(live_shard(&index), "shard", "the killed rebuild switched the manifest");
+
+    // The old index is whole: the same four records, nothing from the rebuild.
+    let check = index_file(&model, &fixture("small.jsonl"), &index, &["--delete-missing"]);
+    assert_eq!(check.count("unchanged"), 4, "the old index lost records: {}", check.summary);
+    assert_eq!(check.count("deleted"), 0, "records of the killed rebuild are live: {}", check.summary);
+    assert_eq!(shard_folders(&index), ["shard"], "the folder of the killed rebuild was not cleaned up");
+}
+
+#[test]
+fn unreachable_qdrant_server_is_named() {
+    let Some(model) = model_dir() else { return };
+    let dir = temp_dir();
+
+    // Nothing listens on loopback port 1, so the connection is refused.
+    let output = gip(&model)
+        .args(["index", "--qdrant-url", "http://127.0.0.1:1", "--input"])
+        .arg(fixture("small.jsonl"))
+        .arg("--data-dir")
+        .arg(dir.path().join("index"))
+        .output()
+        .expect("failed to run gip index");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+
+    assert!(!output.status.success(), "gip index without a server succeeded; stderr: {stderr}");
+    assert!(stderr.contains("cannot reach the Qdrant server at http://127.0.0.1:1"), "unexpected error: {stderr}");
+    assert!(!dir.path().join("index").exists(), "the embedded data folder was created although --qdrant-url was set");
 }

@@ -6,8 +6,9 @@ pub enum IndexError {
     #[error("vector store failed: {0}")]
     Store(String),
 
-    #[error("the store at {dir} was built with {found}, but {expected} is loaded; run `gip index --rebuild` to re-embed")]
-    ModelMismatch { dir: PathBuf, found: String, expected: String },
+    /// `index` is a data folder or a Qdrant collection.
+    #[error("the index {index} was built with {found}, but {expected} is loaded; run `gip index --rebuild` to re-embed")]
+    ModelMismatch { index: String, found: String, expected: String },
 
     #[error("cannot use data directory {dir}: {source}")]
     Io {
@@ -21,6 +22,15 @@ pub enum IndexError {
          stop that process or use another --data-dir"
     )]
     Locked { dir: PathBuf },
+
+    #[error(
+        "cannot reach the Qdrant server at {url}: {reason}; check that the server is running and that \
+         --qdrant-url names its gRPC port (6334 by default, not the REST port 6333)"
+    )]
+    Unreachable { url: String, reason: String },
+
+    #[error("Qdrant server at {url} rejected {operation} on collection {collection:?}: {message}")]
+    Server { url: String, collection: String, operation: &'static str, message: String },
 
     #[error(transparent)]
     Model(#[from] gip_models::ModelError),

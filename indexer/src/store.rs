@@ -1,4 +1,5 @@
-//! Vector store seam: one trait, the embedded Qdrant Edge implementation.
+//! Vector store seam: the [`Store`] trait and its embedded Qdrant Edge
+//! implementation ([`crate::server::ServerStore`] is the other one).
 //!
 //! Layout (the same a Qdrant server collection gets): a named dense vector
 //! `dense` (cosine), a named sparse vector `keyword` with the `Idf` modifier
@@ -26,7 +27,7 @@ use sha2::{Digest, Sha256};
 
 use crate::document::keys;
 use crate::error::{IndexError, Result};
-use crate::filter::SearchFilter;
+use crate::filter::{Clause, Conditions, SearchFilter};
 
 pub const DENSE: &str = "dense";
 pub const SPARSE: &str = "keyword";
@@ -99,13 +100,39 @@ pub trait Store: Send + Sync {
     fn flush(&self) -> Result<()>;
 }
 
-/// Stable point id of a record id: the first 16 bytes of its SHA-256.
-pub fn point_id(record_id: &str) -> PointId {
+/// Stable point id of a record id: the first 16 bytes of its SHA-256 as a UUID.
+pub fn point_uuid(record_id: &str) -> Uuid {
     let digest = Sha256::digest(record_id.as_bytes());
     let mut bytes = [0u8; 16];
     bytes.copy_from_slice(&digest[..16]);
-    PointId::Uuid(Uuid::from_bytes(bytes))
+    Uuid::from_bytes(bytes)
 }
+
+/// [`point_uuid`] as a Qdrant Edge point id.
+pub fn point_id(record_id: &str) -> PointId {
+    PointId::Uuid(point_uuid(record_id))
+}
+
+/// Type of a payload index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PayloadIndexKind {
+    Keyword,
+    Integer,
+    Float,
+}
+
+/// Payload fields that both stores index, for filters and facets.
+pub const INDEXED_FIELDS: [(&str, PayloadIndexKind); 9] = [
+    (keys::ID, PayloadIndexKind::Keyword),
+    (keys::COUNTRY, PayloadIndexKind::Keyword),
+    (keys::STATUS, PayloadIndexKind::Keyword),
+    (keys::ISIC_DIVISION, PayloadIndexKind::Keyword),
+    (keys::ISIC_LEVELS, PayloadIndexKind::Keyword),
+    (keys::VISIBILITY, PayloadIndexKind::Keyword),
+    (keys::START_YEAR, PayloadIndexKind::Integer),
+    (keys::COMPLETION_YEAR, PayloadIndexKind::Integer),
+    (keys::INVESTMENT_USD, PayloadIndexKind::Float),
+];
 
 fn path(key: &str) -> Result<JsonPath> {
     JsonPath::try_from(key).map_err(|_| IndexError::Store(format!("invalid payload key {key:?}")))
@@ -118,10 +145,48 @@ pub struct StoreManifest {
     pub dim: usize,
     pub model_id: String,
     pub created_at: String,
+    /// Embedded: folder of the live shard inside the data directory. A
+    /// rebuild writes a new folder and then switches this name, so the
+    /// manifest points to the live index. Server: the collection behind the
+    /// alias.
+    #[serde(default = "first_shard_dir")]
+    pub shard: String,
 }
 
 const MANIFEST: &str = "gip-store.json";
+/// Shard folder of a data directory that was never rebuilt.
 const SHARD_DIR: &str = "shard";
+/// Name prefix of the shard folders that rebuilds create.
+const REBUILD_SHARD_PREFIX: &str = "shard-";
+
+fn first_shard_dir() -> String {
+    SHARD_DIR.to_string()
+}
+
+impl StoreManifest {
+    pub(crate) fn new(dim: usize, model_id: &str, shard: &str) -> Self {
+        Self {
+            layout_version: 1,
+            dim,
+            model_id: model_id.to_string(),
+            created_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            shard: shard.to_string(),
+        }
+    }
+
+    /// Fails with [`IndexError::ModelMismatch`] unless the index was built
+    /// with `model_id` at `dim` dimensions. `index` names the index in the message.
+    pub fn check_model(&self, index: &str, dim: usize, model_id: &str) -> Result<()> {
+        if self.model_id == model_id && self.dim == dim {
+            return Ok(());
+        }
+        Err(IndexError::ModelMismatch {
+            index: index.to_string(),
+            found: format!("{} ({} dims)", self.model_id, self.dim),
+            expected: format!("{model_id} ({dim} dims)"),
+        })
+    }
+}
 
 /// Qdrant Edge, embedded in the process, on disk under one data directory.
 pub struct EmbeddedStore {
@@ -135,51 +200,63 @@ pub struct EmbeddedStore {
 
 impl EmbeddedStore {
     /// Opens the store in `dir`, creating it when absent. Fails when it was
-    /// built with another model (vectors would not be comparable).
+    /// built with another model (vectors would not be comparable), or when
+    /// another process has the folder open.
+    ///
+    /// Shard folders that the manifest does not point to are left over
+    /// from a rebuild that never switched; they are deleted here.
     pub fn open(dir: &Path, dim: usize, model_id: &str) -> Result<Self> {
-        let io = |source| IndexError::Io { dir: dir.to_path_buf(), source };
-        std::fs::create_dir_all(dir).map_err(io)?;
-        let lock = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(dir.join("lock")).map_err(io)?;
-        match lock.try_lock() {
-            Ok(()) => {}
-            Err(std::fs::TryLockError::WouldBlock) => return Err(IndexError::Locked { dir: dir.to_path_buf() }),
-            Err(std::fs::TryLockError::Error(e)) => return Err(io(e)),
-        }
-        let manifest_path = dir.join(MANIFEST);
-        let shard_dir = dir.join(SHARD_DIR);
-
-        let manifest = match std::fs::read(&manifest_path) {
-            Ok(bytes) => {
-                let manifest: StoreManifest = serde_json::from_slice(&bytes)
-                    .map_err(|e| IndexError::Store(format!("{} is not valid: {e}", manifest_path.display())))?;
-                if manifest.model_id != model_id || manifest.dim != dim {
-                    return Err(IndexError::ModelMismatch {
-                        dir: dir.to_path_buf(),
-                        found: format!("{} ({} dims)", manifest.model_id, manifest.dim),
-                        expected: format!("{model_id} ({dim} dims)"),
-                    });
-                }
+        let lock = lock_data_dir(dir)?;
+        let manifest = match read_manifest_file(dir)? {
+            Some(manifest) => {
+                manifest.check_model(&dir.display().to_string(), dim, model_id)?;
                 manifest
             }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                let manifest = StoreManifest {
-                    layout_version: 1,
-                    dim,
-                    model_id: model_id.to_string(),
-                    created_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-                };
-                let tmp = manifest_path.with_extension("json.partial");
-                std::fs::write(&tmp, serde_json::to_vec_pretty(&manifest).unwrap_or_default()).map_err(io)?;
-                std::fs::rename(&tmp, &manifest_path).map_err(io)?;
+            None => {
+                let manifest = StoreManifest::new(dim, model_id, SHARD_DIR);
+                write_manifest(dir, &manifest)?;
                 manifest
             }
-            Err(e) => return Err(io(e)),
         };
+        remove_stale_shards(dir, &manifest.shard);
+        Self::load(dir, manifest, lock)
+    }
 
+    /// Starts a rebuild of the index in `dir` for the model `model_id` with
+    /// `dim` dimensions: an empty store in a new shard folder beside the
+    /// live one. The live index is untouched until
+    /// [`Rebuild::commit`] switches the manifest to the new folder, so a
+    /// crash before that leaves it whole.
+    ///
+    /// The data directory stays locked for the whole rebuild, so a serving
+    /// process must be stopped first. The model may differ from the one the
+    /// live index was built with.
+    pub fn begin_rebuild(dir: &Path, dim: usize, model_id: &str) -> Result<EmbeddedRebuild> {
+        let lock = lock_data_dir(dir)?;
+        let live = read_manifest_file(dir)?;
+        let live_shard = live.as_ref().map(|m| m.shard.clone());
+        remove_stale_shards(dir, live_shard.as_deref().unwrap_or(SHARD_DIR));
+
+        let stamp = chrono::Utc::now().format("%Y%m%d%H%M%S%6f").to_string();
+        let mut shard = format!("{REBUILD_SHARD_PREFIX}{stamp}");
+        // Two rebuilds within one microsecond would share a name.
+        let mut attempt = 1;
+        while dir.join(&shard).exists() {
+            attempt += 1;
+            shard = format!("{REBUILD_SHARD_PREFIX}{stamp}-{attempt}");
+        }
+        let store = Self::load(dir, StoreManifest::new(dim, model_id, &shard), lock)?;
+        tracing::info!(dir = %dir.display(), %shard, "rebuilding the index in a new shard folder");
+        Ok(EmbeddedRebuild { store, live_shard })
+    }
+
+    fn load(dir: &Path, manifest: StoreManifest, lock: std::fs::File) -> Result<Self> {
+        let io = |source| IndexError::Io { dir: dir.to_path_buf(), source };
         let config = EdgeConfigBuilder::new()
-            .vector(DENSE, EdgeVectorParams::builder(dim, Distance::Cosine).build())
+            .vector(DENSE, EdgeVectorParams::builder(manifest.dim, Distance::Cosine).build())
             .sparse_vector(SPARSE, EdgeSparseVectorParams::builder().modifier(Modifier::Idf).build())
             .build();
+        let shard_dir = dir.join(&manifest.shard);
         std::fs::create_dir_all(&shard_dir).map_err(io)?;
         let shard = EdgeShard::load(&shard_dir, Some(config))?;
         let store = Self { dir: dir.to_path_buf(), shard, manifest, _lock: lock };
@@ -198,18 +275,12 @@ impl EmbeddedStore {
     }
 
     fn create_payload_indexes(&self) -> Result<()> {
-        let fields = [
-            (keys::ID, PayloadSchemaType::Keyword),
-            (keys::COUNTRY, PayloadSchemaType::Keyword),
-            (keys::STATUS, PayloadSchemaType::Keyword),
-            (keys::ISIC_DIVISION, PayloadSchemaType::Keyword),
-            (keys::ISIC_LEVELS, PayloadSchemaType::Keyword),
-            (keys::VISIBILITY, PayloadSchemaType::Keyword),
-            (keys::START_YEAR, PayloadSchemaType::Integer),
-            (keys::COMPLETION_YEAR, PayloadSchemaType::Integer),
-            (keys::INVESTMENT_USD, PayloadSchemaType::Float),
-        ];
-        for (key, schema) in fields {
+        for (key, kind) in INDEXED_FIELDS {
+            let schema = match kind {
+                PayloadIndexKind::Keyword => PayloadSchemaType::Keyword,
+                PayloadIndexKind::Integer => PayloadSchemaType::Integer,
+                PayloadIndexKind::Float => PayloadSchemaType::Float,
+            };
             self.shard.update(UpdateOperation::FieldIndexOperation(FieldIndexOperations::CreateIndex(CreateIndex {
                 field_name: path(key)?,
                 field_schema: Some(PayloadFieldSchema::FieldType(schema)),
@@ -219,68 +290,152 @@ impl EmbeddedStore {
     }
 
     fn to_filter(&self, filter: &SearchFilter) -> Result<Option<Filter>> {
-        to_edge_filter(filter)
+        to_edge_filter(&filter.conditions())
     }
 }
 
-fn match_any(key: &str, values: &[String]) -> Result<Condition> {
-    Ok(Condition::Field(FieldCondition::new_match(path(key)?, Match::from(values.to_vec()))))
+/// Creates `dir` and takes the exclusive lock on `<dir>/lock`.
+fn lock_data_dir(dir: &Path) -> Result<std::fs::File> {
+    let io = |source| IndexError::Io { dir: dir.to_path_buf(), source };
+    std::fs::create_dir_all(dir).map_err(io)?;
+    let lock = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(dir.join("lock")).map_err(io)?;
+    match lock.try_lock() {
+        Ok(()) => Ok(lock),
+        Err(std::fs::TryLockError::WouldBlock) => Err(IndexError::Locked { dir: dir.to_path_buf() }),
+        Err(std::fs::TryLockError::Error(e)) => Err(io(e)),
+    }
 }
 
-fn range(key: &str, gte: Option<f64>, lte: Option<f64>) -> Result<Condition> {
-    Ok(Condition::Field(FieldCondition::new_range(
-        path(key)?,
-        Range { gte: gte.map(OrderedFloat), lte: lte.map(OrderedFloat), gt: None, lt: None },
-    )))
+/// Reads `<dir>/gip-store.json`; `None` when the file does not exist.
+fn read_manifest_file(dir: &Path) -> Result<Option<StoreManifest>> {
+    let manifest_path = dir.join(MANIFEST);
+    match std::fs::read(&manifest_path) {
+        Ok(bytes) => serde_json::from_slice(&bytes)
+            .map(Some)
+            .map_err(|e| IndexError::Store(format!("{} is not valid: {e}; restore it or run `gip index --rebuild`", manifest_path.display()))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(source) => Err(IndexError::Io { dir: dir.to_path_buf(), source }),
+    }
 }
 
-/// Converts a [`SearchFilter`] to a Qdrant filter (`None` when it constrains nothing).
-pub fn to_edge_filter(filter: &SearchFilter) -> Result<Option<Filter>> {
-    let mut must = Vec::new();
-    if !filter.countries.is_empty() {
-        must.push(match_any(keys::COUNTRY, &filter.countries)?);
-    }
-    if !filter.isic.is_empty() {
-        must.push(match_any(keys::ISIC_LEVELS, &filter.isic)?);
-    }
-    if !filter.statuses.is_empty() {
-        must.push(match_any(keys::STATUS, &filter.statuses)?);
-    }
-    if filter.investment_usd_min.is_some() || filter.investment_usd_max.is_some() {
-        must.push(range(keys::INVESTMENT_USD, filter.investment_usd_min, filter.investment_usd_max)?);
-    }
-    if filter.year_from.is_some() || filter.year_to.is_some() {
-        must.push(range(keys::START_YEAR, filter.year_from.map(f64::from), filter.year_to.map(f64::from))?);
-    }
-    if !filter.visibility.is_empty() || !filter.national_countries.is_empty() {
-        // Readable when the level is allowed outright, or when it is a
-        // national record of a country the caller belongs to.
-        let mut should = Vec::new();
-        if !filter.visibility.is_empty() {
-            should.push(match_any(keys::VISIBILITY, &filter.visibility)?);
+/// Replaces `<dir>/gip-store.json` atomically: the new text goes to a
+/// temporary file that is synced and then renamed over the old one, so a
+/// crash leaves either the old or the new manifest, never a torn one.
+fn write_manifest(dir: &Path, manifest: &StoreManifest) -> Result<()> {
+    use std::io::Write as _;
+
+    let io = |source| IndexError::Io { dir: dir.to_path_buf(), source };
+    let manifest_path = dir.join(MANIFEST);
+    let tmp = manifest_path.with_extension("json.partial");
+    let text = serde_json::to_vec_pretty(manifest).map_err(|e| IndexError::Store(format!("cannot encode the manifest: {e}")))?;
+    let mut file = std::fs::File::create(&tmp).map_err(io)?;
+    file.write_all(&text).map_err(io)?;
+    file.sync_all().map_err(io)?;
+    std::fs::rename(&tmp, &manifest_path).map_err(io)?;
+    // The rename is durable once the folder entry is synced.
+    std::fs::File::open(dir).and_then(|d| d.sync_all()).map_err(io)
+}
+
+/// Deletes shard folders in `dir` other than `live`. Call only while holding
+/// the data directory lock, so no other process is writing one of them.
+fn remove_stale_shards(dir: &Path, live: &str) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let is_shard = name == SHARD_DIR || name.starts_with(REBUILD_SHARD_PREFIX);
+        if !is_shard || name == live || !entry.path().is_dir() {
+            continue;
         }
-        if !filter.national_countries.is_empty() {
-            should.push(Condition::Filter(Filter {
-                must: Some(vec![
-                    match_any(keys::VISIBILITY, &["national".to_string()])?,
-                    match_any(keys::COUNTRY, &filter.national_countries)?,
-                ]),
-                should: None,
-                min_should: None,
-                must_not: None,
-            }));
+        match std::fs::remove_dir_all(entry.path()) {
+            Ok(()) => tracing::warn!(dir = %dir.display(), shard = %name, "deleted a shard folder left by an unfinished rebuild"),
+            Err(error) => tracing::warn!(dir = %dir.display(), shard = %name, %error, "cannot delete an unused shard folder"),
         }
-        must.push(Condition::Filter(Filter { should: Some(should), must: None, min_should: None, must_not: None }));
     }
-    let must_not = if filter.exclude_ids.is_empty() {
-        None
-    } else {
-        Some(vec![match_any(keys::ID, &filter.exclude_ids)?])
-    };
-    if must.is_empty() && must_not.is_none() {
+}
+
+/// A new index being built beside the live one. Until [`Rebuild::commit`]
+/// the live one keeps serving searches (server alias) or stays intact on
+/// disk (embedded).
+pub trait Rebuild {
+    /// The new, initially empty store to write every record to.
+    fn store(&self) -> &dyn Store;
+    /// Makes the new index the live one in one atomic step, then deletes
+    /// the old one. Fails without switching when the new index cannot be
+    /// made durable.
+    fn commit(self: Box<Self>) -> Result<()>;
+    /// Deletes the new index and leaves the live one as it was.
+    fn abort(self: Box<Self>) -> Result<()>;
+}
+
+/// A rebuild of an embedded data directory; see [`EmbeddedStore::begin_rebuild`].
+pub struct EmbeddedRebuild {
+    store: EmbeddedStore,
+    /// Shard folder of the live index; `None` when the folder had no index.
+    live_shard: Option<String>,
+}
+
+impl Rebuild for EmbeddedRebuild {
+    fn store(&self) -> &dyn Store {
+        &self.store
+    }
+
+    fn commit(self: Box<Self>) -> Result<()> {
+        let Self { store, live_shard } = *self;
+        store.shard.flush();
+        write_manifest(&store.dir, &store.manifest)?;
+        tracing::info!(dir = %store.dir.display(), shard = %store.manifest.shard, "switched to the rebuilt index");
+
+        if let Some(old) = live_shard.filter(|old| *old != store.manifest.shard) {
+            let old_dir = store.dir.join(&old);
+            if let Err(error) = std::fs::remove_dir_all(&old_dir) {
+                // The switch is done; the next open deletes the folder.
+                tracing::warn!(dir = %old_dir.display(), %error, "cannot delete the replaced shard folder");
+            }
+        }
+        Ok(())
+    }
+
+    fn abort(self: Box<Self>) -> Result<()> {
+        let EmbeddedStore { dir, shard, manifest, _lock } = self.store;
+        // Close the shard's files before deleting its folder.
+        drop(shard);
+        std::fs::remove_dir_all(dir.join(&manifest.shard)).map_err(|source| IndexError::Io { dir: dir.clone(), source })?;
+        tracing::info!(dir = %dir.display(), shard = %manifest.shard, "deleted the unfinished rebuild");
+        Ok(())
+    }
+}
+
+fn edge_condition(clause: &Clause) -> Result<Condition> {
+    Ok(match clause {
+        Clause::AnyOf { key, values } => {
+            Condition::Field(FieldCondition::new_match(path(key)?, Match::from(values.clone())))
+        }
+        Clause::Range { key, gte, lte } => Condition::Field(FieldCondition::new_range(
+            path(key)?,
+            Range { gte: gte.map(OrderedFloat), lte: lte.map(OrderedFloat), gt: None, lt: None },
+        )),
+        Clause::All(clauses) => Condition::Filter(Filter { must: Some(edge_conditions(clauses)?), ..empty_filter() }),
+        Clause::Either(clauses) => Condition::Filter(Filter { should: Some(edge_conditions(clauses)?), ..empty_filter() }),
+    })
+}
+
+fn edge_conditions(clauses: &[Clause]) -> Result<Vec<Condition>> {
+    clauses.iter().map(edge_condition).collect()
+}
+
+fn empty_filter() -> Filter {
+    Filter { must: None, should: None, min_should: None, must_not: None }
+}
+
+/// Converts filter clauses to a Qdrant Edge filter (`None` when they constrain nothing).
+pub fn to_edge_filter(conditions: &Conditions) -> Result<Option<Filter>> {
+    if conditions.is_empty() {
         return Ok(None);
     }
-    Ok(Some(Filter { must: (!must.is_empty()).then_some(must), should: None, min_should: None, must_not }))
+    let list = |clauses: &[Clause]| -> Result<Option<Vec<Condition>>> {
+        Ok(if clauses.is_empty() { None } else { Some(edge_conditions(clauses)?) })
+    };
+    Ok(Some(Filter { must: list(&conditions.must)?, must_not: list(&conditions.must_not)?, ..empty_filter() }))
 }
 
 fn sparse_internal(v: &SparseVector) -> Result<VectorInternal> {
@@ -297,7 +452,18 @@ fn payload_value(payload: Option<qdrant_edge::Payload>) -> Value {
     payload.map(|p| Value::Object(p.0.into_iter().collect())).unwrap_or(Value::Null)
 }
 
-fn record_id(payload: &Value) -> String {
+/// Clauses of [`Store::get`]: `filter` without its excluded ids (a record
+/// asked for by id is returned even when a search would skip it), and the id
+/// among `ids`.
+pub(crate) fn get_conditions(ids: &[String], filter: &SearchFilter) -> Conditions {
+    let mut filter = filter.clone();
+    filter.exclude_ids.clear();
+    let mut conditions = filter.conditions();
+    conditions.must.push(Clause::AnyOf { key: keys::ID, values: ids.to_vec() });
+    conditions
+}
+
+pub(crate) fn record_id(payload: &Value) -> String {
     payload.get(keys::ID).and_then(Value::as_str).unwrap_or_default().to_string()
 }
 
@@ -404,8 +570,12 @@ impl Store for EmbeddedStore {
             with_vector: WithVector::Bool(false),
             with_payload: WithPayloadInterface::Bool(true),
         })?;
+        // Qdrant Edge (0.7.2) returns the first `offset + limit` points and
+        // leaves skipping the offset to the caller, as a server's shards do.
         Ok(points
             .into_iter()
+            .skip(offset)
+            .take(limit)
             .map(|p| {
                 let payload = payload_value(p.payload);
                 Hit { id: record_id(&payload), score: p.score, payload }
@@ -414,15 +584,14 @@ impl Store for EmbeddedStore {
     }
 
     fn get(&self, ids: &[String], filter: &SearchFilter) -> Result<Vec<Hit>> {
-        let mut filter = filter.clone();
-        filter.exclude_ids.clear();
-        let mut conditions = to_edge_filter(&filter)?.unwrap_or_default();
-        let must = conditions.must.get_or_insert_with(Vec::new);
-        must.push(match_any(keys::ID, ids)?);
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let conditions = get_conditions(ids, filter);
         let (records, _) = self.shard.scroll(ScrollRequest {
             offset: None,
-            limit: Some(ids.len().max(1)),
-            filter: Some(conditions),
+            limit: Some(ids.len()),
+            filter: to_edge_filter(&conditions)?,
             with_payload: Some(WithPayloadInterface::Bool(true)),
             with_vector: WithVector::Bool(false),
             order_by: None,

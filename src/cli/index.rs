@@ -1,27 +1,67 @@
 use std::io::IsTerminal as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context as _;
 use clap::Args;
 use gip_analysis::{Analyzer, AnalyzerConfig};
-use gip_indexer::pipeline::{IndexOptions, Progress, index_records};
-use gip_indexer::{EmbeddedStore, Store};
+use gip_indexer::pipeline::{IndexOptions, IndexSummary, Progress, index_records};
+use gip_indexer::{EmbeddedStore, Rebuild, ServerConfig, ServerStore, Store};
 use gip_models::TextEmbedder;
+use gip_records::{Problem, Record};
 
 use super::Cli;
 
 #[derive(Args)]
 pub struct StoreArgs {
-    /// Folder of the embedded index (default: $GIP_HOME/index).
+    /// Folder of the embedded index (default: $GIP_HOME/index); unused with --qdrant-url.
     #[arg(long, env = "GIP_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
+    /// gRPC URL of a Qdrant server or cluster, e.g. http://localhost:6334 (https:// uses TLS);
+    /// without it the index is embedded in --data-dir.
+    #[arg(long, env = "GIP_QDRANT_URL")]
+    pub qdrant_url: Option<String>,
+    /// API key of the Qdrant server.
+    #[arg(long, env = "GIP_QDRANT_API_KEY", hide_env_values = true)]
+    pub qdrant_api_key: Option<String>,
+    /// Name of the index on the Qdrant server: an alias of the collection that contains it.
+    #[arg(long, default_value = "gip_projects", env = "GIP_QDRANT_COLLECTION")]
+    pub collection: String,
+    /// Limit of each Qdrant server request and of connecting, in seconds.
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+    pub qdrant_timeout: u64,
+}
+
+/// Location of the index: a data folder or a Qdrant server collection.
+#[derive(Clone, Debug)]
+pub enum StoreLocation {
+    Embedded(PathBuf),
+    Server(ServerConfig),
+}
+
+impl StoreLocation {
+    /// Returns the index name used in messages.
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Embedded(dir) => dir.display().to_string(),
+            Self::Server(config) => format!("collection {} at {}", config.collection, config.url),
+        }
+    }
 }
 
 impl StoreArgs {
-    pub fn dir(&self, cli: &Cli) -> PathBuf {
-        self.data_dir.clone().unwrap_or_else(|| cli.home().join("index"))
+    pub fn location(&self, cli: &Cli) -> StoreLocation {
+        match &self.qdrant_url {
+            Some(url) if !url.is_empty() => {
+                let mut config = ServerConfig::new(url, &self.collection);
+                config.api_key = self.qdrant_api_key.clone().filter(|key| !key.is_empty());
+                config.timeout = Duration::from_secs(self.qdrant_timeout);
+                StoreLocation::Server(config)
+            }
+            _ => StoreLocation::Embedded(self.data_dir.clone().unwrap_or_else(|| cli.home().join("index"))),
+        }
     }
 }
 
@@ -35,6 +75,10 @@ pub struct IndexArgs {
     /// Treat the input as the full set: delete stored records that it lacks.
     #[arg(long)]
     delete_missing: bool,
+    /// Build a new index from the input alone and switch to it only when every record is
+    /// stored; the old index stays whole until then. Rejected records cancel the switch.
+    #[arg(long)]
+    rebuild: bool,
     /// Records per embedding batch.
     #[arg(long, default_value_t = 32)]
     batch_size: usize,
@@ -52,9 +96,22 @@ pub struct DeleteArgs {
     store: StoreArgs,
 }
 
-/// Opens (or creates) the embedded store for `embedder`'s model.
-pub fn open_store(dir: &Path, embedder: &dyn TextEmbedder) -> anyhow::Result<EmbeddedStore> {
-    Ok(EmbeddedStore::open(dir, embedder.dim(), &embedder.model_id())?)
+/// Opens (or creates) the store at `location` for `embedder`'s model.
+pub fn open_store(location: &StoreLocation, embedder: &dyn TextEmbedder) -> anyhow::Result<Box<dyn Store>> {
+    let (dim, model_id) = (embedder.dim(), embedder.model_id());
+    Ok(match location {
+        StoreLocation::Embedded(dir) => Box::new(EmbeddedStore::open(dir, dim, &model_id)?),
+        StoreLocation::Server(config) => Box::new(ServerStore::open(config, dim, &model_id)?),
+    })
+}
+
+/// Starts a rebuild of the index at `location` for `embedder`'s model.
+fn begin_rebuild(location: &StoreLocation, embedder: &dyn TextEmbedder) -> anyhow::Result<Box<dyn Rebuild>> {
+    let (dim, model_id) = (embedder.dim(), embedder.model_id());
+    Ok(match location {
+        StoreLocation::Embedded(dir) => Box::new(EmbeddedStore::begin_rebuild(dir, dim, &model_id)?),
+        StoreLocation::Server(config) => Box::new(ServerStore::begin_rebuild(config, dim, &model_id)?),
+    })
 }
 
 struct Bar(indicatif::ProgressBar);
@@ -82,22 +139,36 @@ pub fn run_index(cli: &Cli, args: &IndexArgs) -> anyhow::Result<ExitCode> {
     };
 
     let embedder: Arc<dyn TextEmbedder> = Arc::new(cli.load_embedder()?);
-    let dir = args.store.dir(cli);
-    let store = open_store(&dir, embedder.as_ref())?;
+    let location = args.store.location(cli);
     let analyzer = Analyzer::new(AnalyzerConfig::default());
     let options = IndexOptions { delete_missing: args.delete_missing, batch_size: args.batch_size, ..Default::default() };
 
-    let summary = if std::io::stderr().is_terminal() {
-        let bar = indicatif::ProgressBar::new(0);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} records  {per_sec}  ETA {eta}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        let summary = index_records(rows, &store, embedder.as_ref(), &analyzer, &options, &Bar(bar.clone()))?;
-        bar.finish_and_clear();
-        summary
+    let summary = if args.rebuild {
+        let rebuild = begin_rebuild(&location, embedder.as_ref())?;
+        match run_pipeline(rows, rebuild.store(), embedder.as_ref(), &analyzer, &options) {
+            Ok(summary) if summary.rejected == 0 => {
+                rebuild.commit().with_context(|| format!("the rebuilt index was not switched in; {} is unchanged", location.describe()))?;
+                summary
+            }
+            Ok(summary) => {
+                rebuild.abort()?;
+                eprintln!(
+                    "rebuild cancelled: {} records were rejected, so {} was left unchanged; fix them and run again",
+                    summary.rejected,
+                    location.describe()
+                );
+                summary
+            }
+            Err(error) => {
+                if let Err(abort_error) = rebuild.abort() {
+                    tracing::warn!(error = %abort_error, "cannot delete the unfinished rebuild");
+                }
+                return Err(error.context(format!("rebuild failed; {} is unchanged", location.describe())));
+            }
+        }
     } else {
-        index_records(rows, &store, embedder.as_ref(), &analyzer, &options, &LogLines)?
+        let store = open_store(&location, embedder.as_ref())?;
+        run_pipeline(rows, store.as_ref(), embedder.as_ref(), &analyzer, &options)?
     };
 
     for rejected in &summary.rejected_records {
@@ -111,20 +182,47 @@ pub fn run_index(cli: &Cli, args: &IndexArgs) -> anyhow::Result<ExitCode> {
         println!(
             "{} read, {} indexed, {} unchanged, {} rejected, {} deleted in {:.1} s into {}",
             summary.read, summary.indexed, summary.unchanged, summary.rejected, summary.deleted, summary.seconds,
-            dir.display()
+            location.describe()
         );
     }
     Ok(if summary.rejected > 0 { ExitCode::from(3) } else { ExitCode::SUCCESS })
 }
 
 pub fn run_delete(cli: &Cli, args: &DeleteArgs) -> anyhow::Result<ExitCode> {
-    let dir = args.store.dir(cli);
-    let manifest = EmbeddedStore::read_manifest(&dir)
-        .with_context(|| format!("no index in {}; run `gip index` first", dir.display()))?;
-    let store = EmbeddedStore::open(&dir, manifest.dim, &manifest.model_id)?;
+    let location = args.store.location(cli);
+    let store: Box<dyn Store> = match &location {
+        StoreLocation::Embedded(dir) => {
+            let manifest = EmbeddedStore::read_manifest(dir)
+                .with_context(|| format!("no index in {}; run `gip index` first", dir.display()))?;
+            Box::new(EmbeddedStore::open(dir, manifest.dim, &manifest.model_id)?)
+        }
+        StoreLocation::Server(config) => Box::new(ServerStore::open_existing(config)?),
+    };
     let existing = store.get(&args.ids, &Default::default())?;
     store.delete(&args.ids)?;
     store.flush()?;
-    println!("deleted {} of {} ids from {}", existing.len(), args.ids.len(), dir.display());
+    println!("deleted {} of {} ids from {}", existing.len(), args.ids.len(), location.describe());
     Ok(ExitCode::SUCCESS)
+}
+
+/// Runs the indexing pipeline with a progress bar on a terminal, or
+/// progress lines otherwise.
+fn run_pipeline(
+    rows: Vec<(usize, Result<Record, Vec<Problem>>)>,
+    store: &dyn Store,
+    embedder: &dyn TextEmbedder,
+    analyzer: &Analyzer,
+    options: &IndexOptions,
+) -> anyhow::Result<IndexSummary> {
+    if !std::io::stderr().is_terminal() {
+        return Ok(index_records(rows, store, embedder, analyzer, options, &LogLines)?);
+    }
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} records  {per_sec}  ETA {eta}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let summary = index_records(rows, store, embedder, analyzer, options, &Bar(bar.clone()));
+    bar.finish_and_clear();
+    Ok(summary?)
 }

@@ -89,15 +89,16 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<ExitCode> {
         rate_limit_per_minute: args.rate_limit,
         rate_limit_burst: args.rate_limit_burst,
     };
+    let location = args.store.location(cli);
     let locator = cli.locator();
     let cache_size = args.query_cache;
 
     let loader: gip_service::api::EngineLoader = Box::new(move || {
         let (model_dir, _) = locator.locate().map_err(|e| e.to_string())?;
         let embedder = gip_models::Embedder::load_dir(&model_dir).map_err(|e| e.to_string())?;
-        let store = open_store(&dir, &embedder).map_err(|e| e.to_string())?;
+        let store = open_store(&location, &embedder).map_err(|e| e.to_string())?;
         Ok(SearchEngine {
-            store: Arc::new(store),
+            store: Arc::from(store),
             embedder: Arc::new(embedder),
             analyzer: Analyzer::new(AnalyzerConfig::default()),
             config: engine_config,

@@ -64,7 +64,17 @@ pub fn gip(model_dir: &Path) -> Command {
         .env("GIP_LOG", "warn")
         .env_remove("GIP_DATA_DIR")
         .env_remove("GIP_LISTEN");
+    remove_server_settings(&mut command);
     command
+}
+
+/// Removes the Qdrant server settings from `command`'s environment, so the
+/// tests use the embedded store in their own folders even when the
+/// developer has set `GIP_QDRANT_URL` for the store suite.
+fn remove_server_settings(command: &mut Command) {
+    for name in ["GIP_QDRANT_URL", "GIP_QDRANT_API_KEY", "GIP_QDRANT_COLLECTION"] {
+        command.env_remove(name);
+    }
 }
 
 /// Output of one `gip index --json` run.
@@ -175,7 +185,9 @@ impl Server {
     pub fn spawn_with(model_dir: &Path, data_dir: &Path, log: &Path, remove_on_exit: Option<&Path>, serve_args: &[&str]) -> Server {
         let port = free_port();
         let listen = format!("127.0.0.1:{port}");
-        let mut watchdog = Command::new("sh")
+        let mut watchdog = Command::new("sh");
+        remove_server_settings(&mut watchdog);
+        let mut watchdog = watchdog
             .arg("-c")
             .arg(WATCHDOG)
             .arg("gip-serve-watchdog")
