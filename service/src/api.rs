@@ -29,6 +29,7 @@ use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
+use gip_indexer::SearchFilter;
 use serde_json::{Value, json};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::timeout::TimeoutLayer;
@@ -470,17 +471,23 @@ fn read_body(body: Result<Bytes, BytesRejection>, limit: usize) -> Result<Bytes,
     }
 }
 
-async fn run_search(state: Arc<AppState>, id: RequestId, caller: Caller, request: SearchRequest) -> Response {
+/// Checks the read scope and readiness, and returns the engine with the
+/// caller's read filter, or the error response to send.
+fn reader(state: &AppState, caller: &Caller, id: &RequestId, action: &'static str) -> Result<(Arc<SearchEngine>, SearchFilter), Response> {
     if !caller.may_read() {
-        return failed(ApiError::missing_scope("search"), &id, "search");
+        return Err(failed(ApiError::missing_scope("search"), id, action));
     }
-    let engine = match state.engine() {
-        Ok(e) => e,
-        Err(e) => return failed(e, &id, "search"),
+    let engine = state.engine().map_err(|e| failed(e, id, action))?;
+    Ok((engine, caller.read_filter()))
+}
+
+async fn run_search(state: Arc<AppState>, id: RequestId, caller: Caller, request: SearchRequest) -> Response {
+    let (engine, access) = match reader(&state, &caller, &id, "search") {
+        Ok(reader) => reader,
+        Err(response) => return response,
     };
     let mode = request.mode.as_str();
     let query = Some(request.q.clone());
-    let access = caller.read_filter();
     let result = tokio::task::spawn_blocking(move || engine.search(&request, &access)).await;
     let response = match result {
         Ok(Ok(response)) => response,
@@ -531,15 +538,11 @@ async fn project(
     Extension(caller): Extension<Caller>,
     Path(project_id): Path<String>,
 ) -> Response {
-    if !caller.may_read() {
-        return failed(ApiError::missing_scope("search"), &id, "get");
-    }
-    let engine = match state.engine() {
-        Ok(e) => e,
-        Err(e) => return failed(e, &id, "get"),
+    let (engine, access) = match reader(&state, &caller, &id, "get") {
+        Ok(reader) => reader,
+        Err(response) => return response,
     };
     let lookup = project_id.clone();
-    let access = caller.read_filter();
     let result = tokio::task::spawn_blocking(move || engine.get(&lookup, &access)).await;
     match result {
         Ok(Ok(Some(hit))) => {
@@ -569,15 +572,11 @@ async fn similar(
     Extension(caller): Extension<Caller>,
     Path(project_id): Path<String>,
 ) -> Response {
-    if !caller.may_read() {
-        return failed(ApiError::missing_scope("search"), &id, "similar");
-    }
-    let engine = match state.engine() {
-        Ok(e) => e,
-        Err(e) => return failed(e, &id, "similar"),
+    let (engine, access) = match reader(&state, &caller, &id, "similar") {
+        Ok(reader) => reader,
+        Err(response) => return response,
     };
     let lookup = project_id.clone();
-    let access = caller.read_filter();
     let result = tokio::task::spawn_blocking(move || engine.similar(&lookup, &access, 10)).await;
     match result {
         Ok(Ok(Some(hits))) => {

@@ -16,7 +16,7 @@ use super::Cli;
 
 #[derive(Args)]
 pub struct StoreArgs {
-    /// Folder of the embedded index (default: $GIP_HOME/index); unused with --qdrant-url.
+    /// Folder of the embedded index (default: $GIP_HOME/index); with --qdrant-url it keeps only the key file and audit log.
     #[arg(long, env = "GIP_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
     /// gRPC URL of a Qdrant server or cluster, e.g. http://localhost:6334 (https:// uses TLS);
@@ -52,6 +52,12 @@ impl StoreLocation {
 }
 
 impl StoreArgs {
+    /// Returns the data folder: the embedded index, and the default place of
+    /// the key file and the audit log (also when the index is on a server).
+    pub fn dir(&self, cli: &Cli) -> PathBuf {
+        self.data_dir.clone().unwrap_or_else(|| cli.home().join("index"))
+    }
+
     pub fn location(&self, cli: &Cli) -> StoreLocation {
         match &self.qdrant_url {
             Some(url) if !url.is_empty() => {
@@ -60,7 +66,7 @@ impl StoreArgs {
                 config.timeout = Duration::from_secs(self.qdrant_timeout);
                 StoreLocation::Server(config)
             }
-            _ => StoreLocation::Embedded(self.data_dir.clone().unwrap_or_else(|| cli.home().join("index"))),
+            _ => StoreLocation::Embedded(self.dir(cli)),
         }
     }
 }

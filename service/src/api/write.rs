@@ -58,7 +58,12 @@ pub struct DeleteResponse {
 /// Checks the scope and readiness every write needs.
 fn writer(state: &AppState, caller: &Caller) -> Result<Arc<SearchEngine>, ApiError> {
     if *caller == Caller::Anonymous {
-        return Err(ApiError::key_required());
+        return Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "key_required",
+            "writing records requires an API key with the ingest scope; send it as `Authorization: Bearer gip_...`",
+            "كتابة السجلات تتطلب مفتاح واجهة برمجية بصلاحية ingest؛ أرسله في `Authorization: Bearer gip_...`",
+        ));
     }
     if !caller.may_ingest() {
         return Err(ApiError::missing_scope("ingest"));
