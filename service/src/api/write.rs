@@ -77,20 +77,29 @@ fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8], what: &str, what_ar: 
     })
 }
 
-/// Runs a batch on a blocking thread, one write at a time.
-async fn run_batch(state: &Arc<AppState>, engine: Arc<SearchEngine>, caller: &Caller, records: Vec<Value>) -> Result<BatchOutcome, ApiError> {
+/// Runs `write` on a blocking thread while holding the write lock, so
+/// writes run one at a time.
+async fn run_write<T: Send + 'static>(
+    state: &Arc<AppState>,
+    write: impl FnOnce() -> Result<T, crate::engine::EngineError> + Send + 'static,
+) -> Result<T, ApiError> {
     let state = state.clone();
-    let caller = caller.clone();
     let result = tokio::task::spawn_blocking(move || {
         let _write = state.writes.lock().unwrap_or_else(|e| e.into_inner());
-        ingest::write_batch(&engine, &caller, &records)
+        write()
     })
     .await;
     match result {
-        Ok(Ok(outcome)) => Ok(outcome),
+        Ok(Ok(value)) => Ok(value),
         Ok(Err(e)) => Err(ApiError::internal(e)),
         Err(e) => Err(ApiError::internal(e)),
     }
+}
+
+/// Runs a batch through [`run_write`].
+async fn run_batch(state: &Arc<AppState>, engine: Arc<SearchEngine>, caller: &Caller, records: Vec<Value>) -> Result<BatchOutcome, ApiError> {
+    let caller = caller.clone();
+    run_write(state, move || ingest::write_batch(&engine, &caller, &records)).await
 }
 
 /// Ids that a write changed, for the audit log.
@@ -230,26 +239,20 @@ pub(super) async fn delete_project(
         Ok(engine) => engine,
         Err(error) => return failed(error, &id, "delete"),
     };
-    let writes = state.clone();
     let deleting = caller.clone();
     let lookup = project_id.clone();
-    let result = tokio::task::spawn_blocking(move || {
-        let _write = writes.writes.lock().unwrap_or_else(|e| e.into_inner());
-        ingest::delete(&engine, &deleting, &lookup)
-    })
-    .await;
+    let result = run_write(&state, move || ingest::delete(&engine, &deleting, &lookup)).await;
     let error = match result {
-        Ok(Ok(DeleteOutcome::Deleted)) => {
+        Ok(DeleteOutcome::Deleted) => {
             let info = LogInfo { hits: 1, ids: vec![project_id.clone()], ..LogInfo::action("delete") };
             let body = DeleteResponse { request_id: id.0, id: project_id, status: "deleted".into() };
             let mut response = Json(body).into_response();
             response.extensions_mut().insert(info);
             return response;
         }
-        Ok(Ok(DeleteOutcome::NotFound)) => ApiError::not_found(&project_id),
-        Ok(Ok(DeleteOutcome::Forbidden)) => ApiError::other_country(&project_id, caller.country().unwrap_or_default()),
-        Ok(Err(e)) => ApiError::internal(e),
-        Err(e) => ApiError::internal(e),
+        Ok(DeleteOutcome::NotFound) => ApiError::not_found(&project_id),
+        Ok(DeleteOutcome::Forbidden) => ApiError::other_country(&project_id, caller.country().unwrap_or_default()),
+        Err(error) => error,
     };
     let mut response = failed(error, &id, "delete");
     if let Some(info) = response.extensions_mut().get_mut::<LogInfo>() {
