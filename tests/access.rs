@@ -62,7 +62,7 @@ enum Who {
     Admin,
 }
 
-/// The visibility rules, restated from the product documentation.
+/// Returns whether `who` may read `record`, by the rules of docs/access.md.
 fn may_see(who: Who, record: &Value) -> bool {
     let visibility = record["visibility"].as_str().unwrap();
     let country = record["country"].as_str().unwrap();
@@ -299,7 +299,7 @@ fn gcc_records_need_a_key() {
     assert_eq!(hit_ids(&response), ["QA-GCC-1"], "any state's key sees gcc records");
 }
 
-/// One hostile or malformed request and the answer it must get.
+/// One hostile or malformed request and the response it must get.
 struct Case {
     name: &'static str,
     method: &'static str,

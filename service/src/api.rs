@@ -398,7 +398,7 @@ fn with_id(error: ApiError, id: &RequestId) -> Response {
     error.with_request_id(&id.0).into_response()
 }
 
-/// An error response whose audit event records `action` and the error code.
+/// Builds an error response whose audit event records `action` and the error code.
 fn failed(error: ApiError, id: &RequestId, action: &'static str) -> Response {
     let code = error.code;
     let mut response = with_id(error, id);
@@ -454,7 +454,7 @@ async fn search_post(
     }
 }
 
-/// The bytes of a body, or the error for one that is too large or unreadable.
+/// Returns the bytes of a body, or the error for one that is too large or unreadable.
 fn read_body(body: Result<Bytes, BytesRejection>, limit: usize) -> Result<Bytes, ApiError> {
     match body {
         Ok(body) => Ok(body),

@@ -19,10 +19,10 @@ use utoipa::ToSchema;
 use crate::auth::Caller;
 use crate::engine::{EngineError, SearchEngine};
 
-/// Most records in one `POST /v1/projects` batch.
+/// Maximum number of records in one `POST /v1/projects` batch.
 pub const MAX_BATCH: usize = 1000;
 
-/// What happened to one accepted record.
+/// Outcome of writing one accepted record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum WriteStatus {

@@ -28,7 +28,7 @@ impl RateLimit {
         Some(Self { limiter: RateLimiter::keyed(quota), clock: DefaultClock::default(), checks: AtomicU64::new(0) })
     }
 
-    /// Counts one request of `caller`; `Err` holds how long to wait before
+    /// Counts one request of `caller`; `Err` contains how long to wait before
     /// the next one is allowed.
     pub fn check(&self, caller: &str) -> Result<(), Duration> {
         if self.checks.fetch_add(1, Ordering::Relaxed) % SWEEP_EVERY == SWEEP_EVERY - 1 {
@@ -51,7 +51,8 @@ mod tests {
             assert!(limit.check("key-a").is_ok());
         }
         let wait = limit.check("key-a").unwrap_err();
-        assert!(wait > Duration::ZERO && wait <= Duration::from_secs(1), "{wait:?}");
+        assert!(wait > Duration::ZERO, "{wait:?}");
+        assert!(wait <= Duration::from_secs(1), "{wait:?}");
         assert!(limit.check("key-b").is_ok(), "another caller has its own budget");
     }
 
